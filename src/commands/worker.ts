@@ -1,0 +1,27 @@
+import {FtmCommand} from '../ui/base-command.js'
+import {exitCodeTable} from '../core/exit-codes.js'
+import {runWorker} from '../pipeline/worker.js'
+
+export default class Worker extends FtmCommand {
+  static override summary = 'Run one partition of a run (the container entrypoint; executors start it for you).'
+  static override description = `Reads FTM_RUN (the run record's path or URI), FTM_QUARTER and FTM_PARTITION (or AWS_BATCH_JOB_ARRAY_INDEX).
+On SIGTERM or SIGINT it commits the firms it finished and exits 143.
+
+Exit codes:
+${exitCodeTable.filter((entry) => entry.worker !== '-').map((entry) => `  ${String(entry.code).padStart(3)}  ${entry.worker}${entry.retried ? ' (retried on Batch)' : ''}`).join('\n')}`
+
+  static override enableJsonFlag = false
+
+  async run(): Promise<void> {
+    await this.parse(Worker)
+    const abort = new AbortController()
+    const stop = (signal: string): void => {
+      if (abort.signal.aborted) return
+      process.stderr.write(`ftm worker: ${signal} received; committing finished firms and stopping\n`)
+      abort.abort()
+    }
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    process.on('SIGINT', () => stop('SIGINT'))
+    process.exitCode = await runWorker({environment: process.env, signal: abort.signal, log: (line) => process.stderr.write(`${line}\n`)})
+  }
+}

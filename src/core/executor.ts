@@ -1,0 +1,71 @@
+import type {Quarter} from './quarter.js'
+import type {RunRecord} from './run-record.js'
+import type {Storage} from '../storage/storage.js'
+
+/** One partition to run: the worker contract's three values. */
+export interface PartitionJob {
+  runId: string
+  quarter: Quarter
+  partition: number
+  /** FTM_RUN: where the run record is. */
+  runRecord: string
+}
+
+/** A submitted partition, as plain JSON so the run record can keep it. `id` is the executor's own id. */
+export interface JobHandle {
+  executor: string
+  runId: string
+  quarter: Quarter
+  partition: number
+  id: string
+  [detail: string]: unknown
+}
+
+export type JobPhase = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+
+/** What an executor says about a job. */
+export interface JobState {
+  handle: JobHandle
+  phase: JobPhase
+  exitCode?: number
+  reason?: string
+  /** The executor's own status word, for debugging. */
+  backendStatus?: string
+  attempts?: number
+}
+
+/** What an executor can do, so the core asks instead of branching on names. */
+export interface ExecutorCapabilities {
+  gpus: boolean
+  remote: boolean
+  logs: boolean
+  /** Jobs go on when the CLI exits (Batch); a process executor's jobs do not. */
+  detached: boolean
+}
+
+export interface ExecutorContext {
+  storage: Storage
+  /** Extra environment for workers (secrets pass through here, never through the run record). */
+  environment?: NodeJS.ProcessEnv
+}
+
+/** Runs partitions somewhere: child processes, Docker containers, AWS Batch jobs. */
+export interface Executor {
+  readonly name: string
+  readonly capabilities: ExecutorCapabilities
+  /** Checks and prepares what jobs need (an image present, a job definition registered). */
+  prepare(run: RunRecord): Promise<void>
+  /** Submits partitions; at most `parallel` run at the same time. */
+  submit(run: RunRecord, jobs: PartitionJob[]): Promise<JobHandle[]>
+  /** The state of each handle, in the same order. */
+  status(handles: JobHandle[]): Promise<JobState[]>
+  /** A job's log lines. */
+  logs(handle: JobHandle, options?: {follow?: boolean}): AsyncIterable<string>
+  /** Stops jobs; idempotent, a no-op on finished ones. */
+  cancel(handles: JobHandle[]): Promise<void>
+}
+
+/** True when a phase is final. */
+export function isFinished(phase: JobPhase): boolean {
+  return phase === 'succeeded' || phase === 'failed' || phase === 'cancelled'
+}

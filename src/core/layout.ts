@@ -1,0 +1,80 @@
+import type {Quarter} from './quarter.js'
+
+/** The output tables, one Hive-partitioned folder each. */
+export const tables = ['firms', 'topics', 'sentences'] as const
+export type TableName = (typeof tables)[number]
+
+/** The table whose chunk file commits a chunk: it is written last. */
+export const commitTable: TableName = 'firms'
+
+/** A chunk of one partition's output: `part-00003-00012` is partition 3, chunk 12. */
+export interface ChunkId {
+  partition: number
+  chunk: number
+}
+
+const pad = (value: number): string => String(value).padStart(5, '0')
+
+/** `part-00003` */
+export function partitionName(partition: number): string {
+  return `part-${pad(partition)}`
+}
+
+/** The run record of a run. */
+export function runRecordKey(runId: string): string {
+  return `runs/${runId}/run.json`
+}
+
+/** The folder holding every run record. */
+export const runsPrefix = 'runs/'
+
+/** The manifest (firm list) of one partition. */
+export function manifestKey(runId: string, quarter: Quarter, partition: number): string {
+  return `runs/${runId}/manifests/${quarter}/${partitionName(partition)}.json`
+}
+
+/** The progress file a worker keeps up to date. */
+export function progressKey(runId: string, quarter: Quarter, partition: number): string {
+  return `runs/${runId}/progress/${quarter}/${partitionName(partition)}.json`
+}
+
+/** The folder of a run's progress files. */
+export function progressPrefix(runId: string): string {
+  return `runs/${runId}/progress/`
+}
+
+/** The log of one partition, where the executor keeps no logs of its own. */
+export function logKey(runId: string, quarter: Quarter, partition: number): string {
+  return `runs/${runId}/logs/${quarter}/${partitionName(partition)}.log`
+}
+
+/** The folder of one table's chunks for a quarter of a run. */
+export function chunkFolder(table: TableName, quarter: Quarter, runId: string): string {
+  return `${table}/quarter=${quarter}/run=${runId}/`
+}
+
+/** The file of one chunk of one table. */
+export function chunkKey(table: TableName, quarter: Quarter, runId: string, chunk: ChunkId): string {
+  return `${chunkFolder(table, quarter, runId)}${partitionName(chunk.partition)}-${pad(chunk.chunk)}.parquet`
+}
+
+const chunkPattern = /^([a-z]+)\/quarter=(\d{4}Q[1-4])\/run=([^/]+)\/part-(\d{5})-(\d{5})\.parquet$/
+
+export interface ParsedChunkKey extends ChunkId {
+  table: TableName
+  quarter: Quarter
+  runId: string
+}
+
+/** Parses a chunk file key; undefined for anything else (temporary files, foreign files). */
+export function parseChunkKey(key: string): ParsedChunkKey | undefined {
+  const match = chunkPattern.exec(key)
+  if (!match || !(tables as readonly string[]).includes(match[1]!)) return undefined
+  return {
+    table: match[1] as TableName,
+    quarter: match[2]!,
+    runId: match[3]!,
+    partition: Number(match[4]),
+    chunk: Number(match[5]),
+  }
+}

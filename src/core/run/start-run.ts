@@ -1,0 +1,117 @@
+import type {Config} from '../config/schema.js'
+import {writeManifest} from '../manifest.js'
+import {createExecutor} from '../executor-registry.js'
+import type {Executor, JobHandle, PartitionJob} from '../executor.js'
+import {ExitCode} from '../exit-codes.js'
+import {ftmVersion} from '../package-root.js'
+import {newRunId} from '../run-id.js'
+import {readRunRecord, type RunRecord, runRecordLocation, writeRunRecord} from '../run-record.js'
+import {openSource} from '../../sources/open-source.js'
+import {openStorage} from '../../storage/open-storage.js'
+import type {Storage} from '../../storage/storage.js'
+import {monitorRun, type RunView} from './monitor-run.js'
+import {planRun} from './plan-run.js'
+
+export interface RunCallbacks {
+  /** The run record exists: its id can be shown. */
+  onStart?: (record: RunRecord) => void
+  onUpdate?: (view: RunView) => void
+}
+
+export interface StartRunOptions extends RunCallbacks {
+  config: Config
+  /** Aborting cancels the run: workers commit what they finished and stop. */
+  signal?: AbortSignal
+  environment?: NodeJS.ProcessEnv
+  now?: () => Date
+}
+
+export interface ResumeRunOptions extends RunCallbacks {
+  root: string
+  runId: string
+  /** Overrides the recorded parallelism. */
+  parallel?: number
+  signal?: AbortSignal
+  environment?: NodeJS.ProcessEnv
+}
+
+export interface RunOutcome {
+  record: RunRecord
+  view: RunView
+  exitCode: number
+}
+
+/** Plans a run, writes its manifests and record, runs its partitions on the chosen executor and waits for them. */
+export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
+  const {config} = options
+  const storage = openStorage(config.root)
+  const now = options.now?.() ?? new Date()
+  const runId = newRunId(now)
+  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined})
+  const plan = await planRun(runId, config, source).finally(() => source.close())
+  const executor = await createExecutor(config.executor, {storage, environment: options.environment})
+  const record: RunRecord = {
+    version: 1,
+    id: runId,
+    status: 'running',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    ftmVersion,
+    root: storage.uri,
+    source: config.source!,
+    plan: plan.quarters,
+    config,
+    executor: {name: executor.name, parallel: config.parallel},
+    jobs: [],
+  }
+  for (const manifest of plan.manifests) await writeManifest(storage, manifest)
+  await writeRunRecord(storage, record)
+  return execute(storage, executor, record, options)
+}
+
+/** Runs a recorded run again: every partition restarts and skips the firms it already committed. */
+export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> {
+  const storage = openStorage(options.root)
+  const record = await readRunRecord(storage, options.runId)
+  if (options.parallel) record.executor.parallel = options.parallel
+  const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
+  record.status = 'running'
+  delete record.finishedAt
+  delete record.reason
+  return execute(storage, executor, record, options)
+}
+
+async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
+  options.onStart?.(record)
+  await executor.prepare(record)
+  const jobs: PartitionJob[] = record.plan.flatMap((quarter) =>
+    Array.from({length: quarter.partitions}, (_, partition) => ({
+      runId: record.id,
+      quarter: quarter.quarter,
+      partition,
+      runRecord: runRecordLocation(storage, record.id),
+    })),
+  )
+  const handles: JobHandle[] = await executor.submit(record, jobs)
+  record.jobs = handles
+  await writeRunRecord(storage, record)
+
+  const cancel = (): void => void executor.cancel(handles)
+  options.signal?.addEventListener('abort', cancel, {once: true})
+  const view = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
+    options.signal?.removeEventListener('abort', cancel),
+  )
+
+  const failed = view.partitions.filter((partition) => partition.state.phase === 'failed')
+  const cancelled = options.signal?.aborted || view.partitions.some((partition) => partition.state.phase === 'cancelled')
+  record.status = cancelled ? 'cancelled' : failed.length > 0 ? 'failed' : 'succeeded'
+  if (failed.length > 0) {
+    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partition.progress?.reason ?? partition.state.reason}`).join('; ')
+  } else if (cancelled) {
+    record.reason = 'cancelled; partitions committed what they had finished'
+  }
+  record.finishedAt = new Date().toISOString()
+  await writeRunRecord(storage, record)
+  const exitCode = record.status === 'succeeded' ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
+  return {record, view, exitCode}
+}

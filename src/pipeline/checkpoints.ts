@@ -1,0 +1,69 @@
+import path from 'node:path'
+import {chunkFolder, chunkKey, commitTable, parseChunkKey, partitionName, tables} from '../core/layout.js'
+import type {Quarter} from '../core/quarter.js'
+import type {Storage} from '../storage/storage.js'
+import type {ParquetWriter} from './output/parquet-writer.js'
+import type {TableRows} from './output/table-columns.js'
+
+/** What earlier attempts of a partition committed. */
+export interface Recovered {
+  committedFirms: Set<string>
+  chunksCommitted: number
+}
+
+/**
+ * The commit protocol of one partition's output. A chunk's data files (topics, sentences) are written first and
+ * its firms file last; a chunk exists once its firms file does. Anything else is an uncommitted leftover.
+ */
+export class PartitionCheckpoints {
+  private nextChunk = 0
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly writer: ParquetWriter,
+    private readonly runId: string,
+    private readonly quarter: Quarter,
+    private readonly partition: number,
+  ) {}
+
+  /** Finds the firms committed by earlier attempts and removes the leftovers of uncommitted chunks. */
+  async recover(): Promise<Recovered> {
+    const prefixOf = (table: (typeof tables)[number]): string => `${chunkFolder(table, this.quarter, this.runId)}${partitionName(this.partition)}-`
+    const committedKeys = await this.storage.list(prefixOf(commitTable))
+    const committedChunks = new Set(committedKeys.map((key) => parseChunkKey(key)?.chunk))
+    let highest = -1
+    for (const table of tables) {
+      await this.storage.removeTemporaryFiles(chunkFolder(table, this.quarter, this.runId))
+      for (const key of await this.storage.list(prefixOf(table))) {
+        const chunk = parseChunkKey(key)?.chunk
+        if (chunk === undefined) continue
+        highest = Math.max(highest, chunk)
+        if (!committedChunks.has(chunk)) await this.storage.remove(key)
+      }
+    }
+    this.nextChunk = highest + 1
+    const files = await Promise.all(committedKeys.map((key) => this.localCopy(key)))
+    const firmIds = await this.writer.readColumn(files, 'firm_id')
+    return {committedFirms: new Set(firmIds), chunksCommitted: committedKeys.length}
+  }
+
+  /** Commits the rows of some finished firms as the next chunk. */
+  async commit(rows: TableRows): Promise<void> {
+    if (rows.firms.length === 0) return
+    const chunk = {partition: this.partition, chunk: this.nextChunk++}
+    const ordered = [...tables.filter((table) => table !== commitTable), commitTable]
+    for (const table of ordered) {
+      const key = chunkKey(table, this.quarter, this.runId, chunk)
+      const file = await this.writer.writeFile(table, rows[table], path.posix.basename(key))
+      await this.storage.putFile(key, file)
+    }
+  }
+
+  private async localCopy(key: string): Promise<string> {
+    const local = this.storage.localPath(key)
+    if (local) return local
+    const file = this.writer.stagingFile(`download-${path.posix.basename(key)}`)
+    await this.storage.getFile(key, file)
+    return file
+  }
+}

@@ -1,0 +1,88 @@
+// HDBSCAN (euclidean, dense brute-force path) following the scikit-learn semantics described in docs/topic-model.md §2.
+import {clusterHierarchy, condenseTree} from './condensed-tree.js'
+import {coreDistances, pairwiseDistances} from './core-distances.js'
+import {labelPoints, type HdbscanResult} from './labels.js'
+import {minimumSpanningTree} from './minimum-spanning-tree.js'
+import {computeStability, selectClusters} from './select-clusters.js'
+import {singleLinkage} from './single-linkage.js'
+
+export {clusterHierarchy, condenseTree, toLambda} from './condensed-tree.js'
+export type {ClusterHierarchy, CondensedTree} from './condensed-tree.js'
+export {coreDistances, pairwiseDistances, selectKth} from './core-distances.js'
+export {labelPoints} from './labels.js'
+export type {HdbscanResult} from './labels.js'
+export {minimumSpanningTree, mutualReachability} from './minimum-spanning-tree.js'
+export type {SpanningTree} from './minimum-spanning-tree.js'
+export {computeStability, selectClusters} from './select-clusters.js'
+export type {ClusterSelectionOptions} from './select-clusters.js'
+export {singleLinkage, sortEdges} from './single-linkage.js'
+export type {SingleLinkageTree} from './single-linkage.js'
+
+export interface HdbscanOptions {
+  /** Smallest cluster size; integer >= 2. */
+  minClusterSize: number
+  /** sklearn semantics (the point itself counts); default = minClusterSize; clipped to [1, n]. */
+  minSamples?: number
+  /** Flat cluster selection; default 'eom'. */
+  selection?: 'eom' | 'leaf'
+  /** Let the root be selected as the single cluster; default false. */
+  allowSingleCluster?: boolean
+  /** cluster_selection_epsilon (a distance); default 0. */
+  epsilon?: number
+  /** Distance scaling: mutual reachability uses d/alpha; default 1. */
+  alpha?: number
+  /** EOM only; default 0 = unlimited. */
+  maxClusterSize?: number
+}
+
+/** Resolved options with defaults applied and values validated (minSamples still unclipped). */
+export interface ResolvedHdbscanOptions {
+  minClusterSize: number
+  minSamples: number
+  selection: 'eom' | 'leaf'
+  allowSingleCluster: boolean
+  epsilon: number
+  alpha: number
+  maxClusterSize: number
+}
+
+/** Applies defaults and validates options; throws an Error describing the first invalid option. */
+export function resolveOptions(options: HdbscanOptions): ResolvedHdbscanOptions {
+  const {minClusterSize} = options
+  if (!Number.isInteger(minClusterSize) || minClusterSize < 2) {
+    throw new Error(`hdbscan: minClusterSize must be an integer >= 2, got ${String(minClusterSize)}`)
+  }
+  const minSamples = options.minSamples ?? minClusterSize
+  if (!Number.isInteger(minSamples)) throw new Error(`hdbscan: minSamples must be an integer, got ${String(minSamples)}`)
+  const selection = options.selection ?? 'eom'
+  if (selection !== 'eom' && selection !== 'leaf') {
+    throw new Error(`hdbscan: selection must be 'eom' or 'leaf', got ${String(selection)}`)
+  }
+  const epsilon = options.epsilon ?? 0
+  if (!Number.isFinite(epsilon) || epsilon < 0) throw new Error(`hdbscan: epsilon must be a finite number >= 0, got ${String(epsilon)}`)
+  const alpha = options.alpha ?? 1
+  if (!Number.isFinite(alpha) || alpha <= 0) throw new Error(`hdbscan: alpha must be a finite number > 0, got ${String(alpha)}`)
+  const maxClusterSize = options.maxClusterSize ?? 0
+  if (!Number.isInteger(maxClusterSize) || maxClusterSize < 0) {
+    throw new Error(`hdbscan: maxClusterSize must be an integer >= 0 (0 = unlimited), got ${String(maxClusterSize)}`)
+  }
+  return {minClusterSize, minSamples, selection, allowSingleCluster: options.allowSingleCluster ?? false, epsilon, alpha, maxClusterSize}
+}
+
+/** Clusters the rows of `points` (euclidean). */
+export function hdbscan(points: ReadonlyArray<ArrayLike<number>>, options: HdbscanOptions): HdbscanResult {
+  const opts = resolveOptions(options)
+  const n = points.length
+  // Validates every row (ragged, NaN, infinite) before any small-input shortcut.
+  const distances = pairwiseDistances(points)
+  if (n < 2) return {labels: new Int32Array(n).fill(-1), probabilities: new Float64Array(n)}
+
+  const minSamples = Math.min(n, Math.max(1, opts.minSamples))
+  const core = coreDistances(distances, n, minSamples)
+  const mst = minimumSpanningTree(distances, core, n, opts.alpha)
+  const tree = condenseTree(singleLinkage(mst, n), opts.minClusterSize)
+  const hierarchy = clusterHierarchy(tree)
+  const stability = computeStability(tree, hierarchy)
+  const selected = selectClusters(tree, stability, opts, hierarchy)
+  return labelPoints(tree, selected, opts.allowSingleCluster, opts.epsilon)
+}
