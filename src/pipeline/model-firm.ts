@@ -100,14 +100,19 @@ function describeTopics(
 ): FirmTopic[] {
   const topicCount = assignments.reduce((max, topic) => Math.max(max, topic + 1), 0)
   if (topicCount === 0) return []
-  const sentenceTerms = sentences.map((sentence) => ngrams(sentence.terms, options.ngramMax))
+  // min_df counts sentences: a term said in one sentence only is noise. (BERTopic counts topics, since it fits its
+  // vectorizer on one document per topic; with few outliers that drops exactly the words unique to a topic.)
+  const allTerms = sentences.map((sentence) => ngrams(sentence.terms, options.ngramMax))
+  const sentenceFrequency = new Map<string, number>()
+  for (const terms of allTerms) for (const term of new Set(terms)) sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1)
+  const sentenceTerms = allTerms.map((terms) => terms.filter((term) => sentenceFrequency.get(term)! >= options.minDf))
   // Row 0 is the outlier class, as in BERTopic: it takes part in the idf.
   const classes = Array.from({length: topicCount + 1}, () => new Map<string, number>())
   sentenceTerms.forEach((terms, index) => {
     const counts = classes[assignments[index]! + 1]!
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1)
   })
-  const model = classTfidf(classes, options.minDf)
+  const model = classTfidf(classes, 1)
   return Array.from({length: topicCount}, (_, topicId) => {
     const members = sentences.map((sentence) => sentence.index).filter((index) => assignments[index] === topicId)
     const keywords = topTerms(model, topicId + 1, options.topN)

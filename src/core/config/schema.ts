@@ -36,7 +36,7 @@ export const pipelineSchema = z.strictObject({
   }),
   keywords: z.strictObject({
     ngramMax: z.number().int().min(1).max(3),
-    minDf: positiveInteger.describe('a term must occur in this many topics (BERTopic semantics)'),
+    minDf: positiveInteger.describe('a keyword must occur in at least this many sentences of the firm'),
     topN: positiveInteger,
     representativeSentences: positiveInteger,
   }),
