@@ -26,7 +26,8 @@ export function timeHdbscan(n: number, dim: number, runs = 3): number[] {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const n = Number(process.argv[2] ?? 3000)
   const dim = Number(process.argv[3] ?? 10)
-  const runs = Number(process.argv[4] ?? 3)
+  const runs = Number(process.argv[4] ?? 5)
   const times = timeHdbscan(n, dim, runs)
-  console.log(`hdbscan n=${n} dim=${dim}: ${times.map((t) => `${t.toFixed(1)} ms`).join(', ')}`)
+  const median = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+  console.log(`hdbscan n=${n} dim=${dim}: median ${median.toFixed(1)} ms over ${runs} runs (${times.map((t) => t.toFixed(1)).join(', ')})`)
 }

@@ -1,4 +1,4 @@
-import {Command} from '@oclif/core'
+import {Command, Errors} from '@oclif/core'
 import {errorMessage, isUserError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 
@@ -6,19 +6,20 @@ import {ExitCode} from '../core/exit-codes.js'
 export abstract class FtmCommand extends Command {
   static override enableJsonFlag = true
 
-  protected override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}}): Promise<unknown> {
+  protected override async catch(error: Error): Promise<unknown> {
     if (isUserError(error)) {
       this.reportError({message: error.message, hint: error.hint})
       process.exitCode = error.exitCode
       return
     }
-    // oclif's own parse errors (unknown flag, missing value) are user mistakes too.
-    if (error.oclif?.exit !== undefined && !(error.constructor.name === 'ExitError')) {
-      this.reportError({message: errorMessage(error), hint: `Run \`ftm ${this.id ?? ''} --help\` for the flags it takes.`})
+    if (error instanceof Errors.ExitError) throw error
+    // oclif's own parse errors (unknown flag, missing value, bad option) are user mistakes too.
+    if (error instanceof Errors.CLIError) {
+      const message = errorMessage(error).replace(/\n?See more help with --help\s*$/, '')
+      this.reportError({message, hint: `Run \`ftm ${this.id ?? ''} --help\` for the flags it takes.`})
       process.exitCode = ExitCode.usage
       return
     }
-    if (error.constructor.name === 'ExitError') throw error
     const debug = Boolean(process.env.DEBUG)
     this.reportError({
       message: `ftm failed unexpectedly: ${errorMessage(error)}`,

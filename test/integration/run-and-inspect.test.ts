@@ -105,6 +105,11 @@ describe('bad input gets a clear message and no stack trace', () => {
     expectUserError(result, 'There is no executor "kubernetes"', 'process')
   })
 
+  it('names an unknown flag and points to help', async () => {
+    const result = await runCli(['run', '--paralel', '2'])
+    expectUserError(result, 'Nonexistent flag: --paralel', 'ftm run --help')
+  })
+
   it('names a bad quarter', async () => {
     const result = await runCli(['run', '--source', 'x.csv', '--quarters', '2024Q9', '--root', temporaryFolder()])
     expectUserError(result, '"2024Q9" is not a quarter')
