@@ -6,10 +6,12 @@ import tseslint from 'typescript-eslint'
 const sdkHomes = {
   '@aws-sdk/client-batch': ['executors/batch/**'],
   '@aws-sdk/client-cloudwatch-logs': ['executors/batch/**'],
-  dockerode: ['executors/local/**', 'executors/ec2/**'],
+  dockerode: ['executors/local/**', 'executors/ec2/**', 'executors/docker/**'],
   '@aws-sdk/client-s3': ['src/storage/**'],
+  '@aws-sdk/lib-storage': ['src/storage/**'],
   pg: ['src/sources/**'],
-  '@duckdb/node-api': ['src/inspect/**', 'src/pipeline/output/**'],
+  '@aws-sdk/client-secrets-manager': ['src/sources/**'],
+  '@duckdb/node-api': ['src/inspect/**', 'src/pipeline/output/**', 'src/sources/**'],
 }
 
 const restriction = (allowedHere) =>

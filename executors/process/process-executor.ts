@@ -1,23 +1,34 @@
-import {mkdirSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
+import {type ChildProcess, spawn} from 'node:child_process'
+import {closeSync, mkdirSync, openSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {execa, type ResultPromise} from 'execa'
 import pLimit from 'p-limit'
 import {describeWorkerExit, ExitCode} from '../../src/core/exit-codes.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
-import {logKey} from '../../src/core/layout.js'
+import {UserError} from '../../src/core/errors.js'
+import {logKey, runRecordKey} from '../../src/core/layout.js'
+import {readJson} from '../../src/storage/storage.js'
+import {poll} from '../../src/core/poll.js'
+import {isProcessAlive, signalProcess} from '../../src/core/run/process-liveness.js'
 import type {RunRecord} from '../../src/core/run-record.js'
+import {followLogFile} from './log-file.js'
+import {readRecordedWorker, stateFromRecord} from './recorded-worker.js'
 import {workerCommand} from './worker-command.js'
 
 interface ProcessJob {
   state: JobState
   logFile: string
-  child?: ResultPromise
+  child?: ChildProcess
+  /** The pid of a worker an earlier `ftm run` started that this one waits for instead of starting a second. */
+  adoptedPid?: number
   cancelRequested: boolean
 }
 
-/** Runs each partition as an `ftm worker` child process on this machine: the default, nothing to install. */
+/**
+ * Runs each partition as an `ftm worker` child process on this machine: the default, nothing to install.
+ * A process that did not start the workers (`ftm status`, `ftm cancel` from another shell, a resumed run after the
+ * CLI was killed) works from the progress files in storage and the worker pids they record.
+ */
 export class ProcessExecutor implements Executor {
   readonly name = 'process'
   readonly capabilities: ExecutorCapabilities = {gpus: false, remote: false, logs: true, detached: false}
@@ -31,7 +42,7 @@ export class ProcessExecutor implements Executor {
     const limit = pLimit(run.executor.parallel)
     return partitions.map((partition) => {
       const handle: JobHandle = {executor: this.name, runId: run.id, quarter: partition.quarter, partition: partition.partition, id: `${partition.quarter}/${partition.partition}`}
-      const job: ProcessJob = {state: {handle, phase: 'pending'}, logFile: this.logFile(partition), cancelRequested: false}
+      const job: ProcessJob = {state: {handle, phase: 'pending'}, logFile: this.logFile(handle), cancelRequested: false}
       this.jobs.set(handle.id, job)
       void limit(() => this.start(job, partition))
       return handle
@@ -39,47 +50,84 @@ export class ProcessExecutor implements Executor {
   }
 
   async status(handles: JobHandle[]): Promise<JobState[]> {
-    return handles.map((handle) => this.jobs.get(handle.id)?.state ?? {handle, phase: 'failed', reason: 'unknown to this process (started by another ftm process)'})
+    return Promise.all(
+      handles.map(async (handle) => this.jobs.get(handle.id)?.state ?? stateFromRecord(handle, await readRecordedWorker(this.context.storage, handle))),
+    )
   }
 
-  async *logs(handle: JobHandle): AsyncIterable<string> {
-    const job = this.jobs.get(handle.id)
-    const file = job?.logFile ?? this.context.storage.localPath(logKey(handle.runId, handle.quarter, handle.partition))
-    if (!file) return
-    const text = await readFile(file, 'utf8').catch(() => '')
-    yield* text.split('\n').filter(Boolean)
+  async *logs(handle: JobHandle, options: {follow?: boolean} = {}): AsyncIterable<string> {
+    // Follow while the worker runs, or may still start (pending in a run that is still running).
+    const running = async (): Promise<boolean> => {
+      const [state] = await this.status([handle])
+      if (state!.phase === 'running') return true
+      if (state!.phase !== 'pending') return false
+      return (await readJson<RunRecord>(this.context.storage, runRecordKey(handle.runId)))?.status === 'running'
+    }
+    yield* followLogFile(this.jobs.get(handle.id)?.logFile ?? this.logFile(handle), options.follow ? running : undefined)
   }
 
   async cancel(handles: JobHandle[]): Promise<void> {
+    const elsewhere: string[] = []
     for (const handle of handles) {
       const job = this.jobs.get(handle.id)
-      if (!job || job.cancelRequested) continue
+      if (!job) {
+        const worker = await readRecordedWorker(this.context.storage, handle)
+        if (worker.signallable) signalProcess(worker.progress!.pid, 'SIGTERM')
+        else if (worker.running) elsewhere.push(`${handle.quarter} partition ${handle.partition} (pid ${worker.progress!.pid} on ${worker.progress!.host})`)
+        continue
+      }
+      if (job.cancelRequested) continue
       job.cancelRequested = true
       if (job.state.phase === 'pending') job.state = {handle, phase: 'cancelled', reason: 'cancelled before it started'}
+      else if (job.adoptedPid !== undefined) signalProcess(job.adoptedPid, 'SIGTERM')
       else if (job.state.phase === 'running') job.child?.kill('SIGTERM')
+    }
+    if (elsewhere.length > 0) {
+      throw new UserError(`Workers on another machine cannot be stopped from here: ${elsewhere.join(', ')}.`, 'Run `ftm cancel` on that machine.')
     }
   }
 
   private async start(job: ProcessJob, partition: PartitionJob): Promise<void> {
     if (job.cancelRequested) return
+    const handle = job.state.handle
+    // A worker of this partition still at work (its CLI was killed, the run resumed): wait for it, never run two.
+    const recorded = await readRecordedWorker(this.context.storage, handle)
+    if (recorded.signallable) {
+      job.adoptedPid = recorded.progress!.pid
+      job.state = {handle, phase: 'running', backendStatus: `pid ${job.adoptedPid} (started earlier)`}
+      await poll(async () => !isProcessAlive(job.adoptedPid!), {interval: 200})
+      job.adoptedPid = undefined
+    }
+    const before = await readRecordedWorker(this.context.storage, handle)
+    if (before.progress?.phase === 'done' && before.progress.exitCode === ExitCode.ok) {
+      job.state = {...stateFromRecord(handle, before), backendStatus: 'done in an earlier attempt'}
+      return
+    }
+    if (job.cancelRequested) {
+      job.state = {handle, phase: 'cancelled', reason: 'cancelled'}
+      return
+    }
     const command = workerCommand()
-    const child = execa(command.file, command.arguments, {
+    // The worker writes to the log file itself (not through a pipe to this process), so it outlives a killed CLI.
+    const log = openSync(job.logFile, 'a')
+    const child = spawn(command.file, command.arguments, {
       env: {...this.context.environment, FTM_RUN: partition.runRecord, FTM_QUARTER: partition.quarter, FTM_PARTITION: String(partition.partition)},
-      stdin: 'ignore',
-      stdout: {file: job.logFile, append: true},
-      stderr: {file: job.logFile, append: true},
-      reject: false,
+      stdio: ['ignore', log, log],
     })
+    closeSync(log)
     job.child = child
-    job.state = {handle: job.state.handle, phase: 'running', backendStatus: `pid ${child.pid ?? '?'}`}
-    const result = await child
+    job.state = {handle, phase: 'running', backendStatus: `pid ${child.pid ?? '?'}`}
+    const result = await new Promise<{exitCode?: number; signal?: NodeJS.Signals}>((resolve) => {
+      child.once('error', () => resolve({exitCode: ExitCode.failed}))
+      child.once('exit', (code, signal) => resolve({exitCode: code ?? undefined, signal: signal ?? undefined}))
+    })
     const exitCode = result.exitCode ?? (result.signal === 'SIGKILL' ? 137 : result.signal === 'SIGTERM' ? ExitCode.terminated : undefined)
     const phase = exitCode === ExitCode.ok ? 'succeeded' : job.cancelRequested && exitCode === ExitCode.terminated ? 'cancelled' : 'failed'
-    job.state = {handle: job.state.handle, phase, exitCode, reason: phase === 'succeeded' ? undefined : describeWorkerExit(exitCode), backendStatus: result.signal ?? `exit ${exitCode}`}
+    job.state = {handle, phase, exitCode, reason: phase === 'succeeded' ? undefined : describeWorkerExit(exitCode), backendStatus: result.signal ?? `exit ${exitCode}`}
   }
 
-  private logFile(partition: PartitionJob): string {
-    const key = logKey(partition.runId, partition.quarter, partition.partition)
+  private logFile(handle: JobHandle): string {
+    const key = logKey(handle.runId, handle.quarter, handle.partition)
     const file = this.context.storage.localPath(key) ?? path.join(os.tmpdir(), 'ftm-logs', ...key.split('/'))
     mkdirSync(path.dirname(file), {recursive: true})
     return file

@@ -1,78 +1,132 @@
-import {Flags} from '@oclif/core'
+import {writeFileSync} from 'node:fs'
+import {Args, Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
 import {UserError} from '../core/errors.js'
 import {assertRunId} from '../core/run-id.js'
 import {latestRunId} from '../inspect/committed-files.js'
+import {outputFormats, prepareOutputFile, resolveOutputFormat} from '../inspect/output-format.js'
+import {findReport, reports} from '../inspect/reports.js'
+import {writeHtmlReport} from '../inspect/report/write-report.js'
 import {summarizeRun, type RunSummary} from '../inspect/summarize-run.js'
-import {type QueryResult, ResultViews} from '../inspect/views.js'
+import {type Parameter, ResultViews, viewCatalog} from '../inspect/views.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
-import {formatCsv, formatTable, rowsAsObjects} from '../ui/format-table.js'
+import {formatSummary} from '../ui/format-summary.js'
+import {formatRows, rowsAsObjects} from '../ui/format-table.js'
 
 export default class Inspect extends FtmCommand {
-  static override summary = "Query a run's results: a summary, or SQL over the views firms, topics and sentences."
+  static override summary = "Query a run's results: a summary, canned reports, SQL over views, exports and an HTML report."
+  static override description = `Reads only committed chunks. Views: ${viewCatalog.map((view) => view.name).join(', ')} (\`ftm inspect views\` lists their columns).
+Reports: summary (default), ${reports.map((report) => `${report.name} (${report.description})`).join('; ')}.`
+
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
-    '<%= config.bin %> <%= command.id %> --run 20261128-143205-7f3a --firms 10',
-    `<%= config.bin %> <%= command.id %> --sql "SELECT firm_id, label, keywords FROM topics WHERE size > 20" --format csv`,
+    '<%= config.bin %> <%= command.id %> firm --firm 161747 --quarter 2024Q1',
+    '<%= config.bin %> <%= command.id %> keywords --limit 10',
+    `<%= config.bin %> <%= command.id %> --sql "SELECT firm_id, label, keywords FROM topics WHERE size > \\$1" --param 20 --format csv`,
+    '<%= config.bin %> <%= command.id %> --sql "SELECT * FROM topic_keywords" --output keywords.parquet',
+    '<%= config.bin %> <%= command.id %> --report report.html --database results.duckdb',
   ]
+
+  static override args = {
+    name: Args.string({description: 'canned report', options: ['summary', ...reports.map((report) => report.name)], default: 'summary'}),
+  }
 
   static override flags = {
     root: Flags.string({char: 'r', description: 'output root (default ./ftm-output)'}),
     run: Flags.string({description: 'run id (default: the latest run under the root)'}),
-    sql: Flags.string({description: 'a query over the views firms, topics and sentences'}),
-    format: Flags.string({char: 'f', description: 'output of --sql', options: ['table', 'csv', 'json'], default: 'table'}),
+    sql: Flags.string({description: 'a query over the views (see `ftm inspect views`); $1, $2… take --param values'}),
+    param: Flags.string({description: 'a value for $1, $2… in --sql, in order (text; cast it in SQL where needed, e.g. $1::INTEGER)', multiple: true}),
+    format: Flags.string({char: 'f', description: 'output format (default: from --output\'s extension, else table)', options: [...outputFormats]}),
+    output: Flags.string({char: 'o', description: 'write the query or report rows to this file instead of the terminal'}),
+    firm: Flags.string({description: 'firm id for the firm report'}),
+    quarter: Flags.string({char: 'q', description: 'narrow a report to one quarter, e.g. 2024Q1'}),
+    limit: Flags.integer({description: 'rows per report (per quarter for keywords and labels)', default: 20, min: 1}),
     firms: Flags.integer({description: 'firms whose top topics the summary shows', default: 5, min: 0}),
+    report: Flags.string({description: 'write a self-contained HTML report with charts to this file'}),
+    database: Flags.string({description: 'write a DuckDB database file with every table and view, to open in other tools'}),
     config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
   }
 
   async run(): Promise<InspectResult> {
-    const {flags} = await this.parse(Inspect)
+    const {args, flags} = await this.parse(Inspect)
     const {config} = loadConfig({configFile: flags.config, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
     const storage = openStorage(config.root)
     const runId = flags.run ? assertRunId(flags.run) : await latestRunId(storage)
+    const format = resolveOutputFormat(flags.format, flags.output)
+    const result: InspectResult = {runId}
+    if (flags.database) {
+      const database = await ResultViews.open(storage, runId, {database: prepareOutputFile(flags.database)})
+      database.close()
+      result.database = flags.database
+      if (!this.jsonEnabled()) this.log(`Wrote ${flags.database}: open it with \`duckdb ${flags.database}\` or any DuckDB client.`)
+    }
     const views = await ResultViews.open(storage, runId)
     try {
-      if (flags.sql) {
-        const result = await views.query(flags.sql).catch((error: Error) => {
-          throw new UserError(`The query failed: ${error.message}`, 'Query the views firms, topics and sentences; `ftm inspect` without --sql shows what is there.')
-        })
-        if (!this.jsonEnabled()) this.printQuery(result, flags.format)
-        return {runId, query: {columns: result.columns, rows: rowsAsObjects(result.columns, result.rows)}}
+      if (flags.report) {
+        const bytes = await writeHtmlReport(views, runId, flags.report)
+        result.report = flags.report
+        if (!this.jsonEnabled()) this.log(`Wrote ${flags.report} (${Math.round(bytes / 1024)} KiB): open it in any browser, no network needed.`)
+      }
+      const sideOutputsOnly = (flags.report || flags.database) && !flags.sql && args.name === 'summary'
+      if (sideOutputsOnly) return result
+      if (flags.sql || args.name !== 'summary') {
+        const {sql, parameters} = flags.sql ? {sql: flags.sql, parameters: flags.param ?? []} : this.cannedQuery(args.name, flags)
+        if (!flags.sql) result.name = args.name
+        result.query = await this.deliver(views, sql, parameters, format, flags.output)
+        return result
       }
       const summary = await summarizeRun(views, {firms: flags.firms})
-      if (!this.jsonEnabled()) this.printSummary(runId, config.root, summary)
-      return {runId, summary}
+      if (!this.jsonEnabled()) this.log(formatSummary(runId, config.root, summary))
+      return {...result, summary}
     } finally {
       views.close()
     }
   }
 
-  private printQuery(result: QueryResult, format: string): void {
-    if (format === 'csv') this.log(formatCsv(result.columns, result.rows))
-    else if (format === 'json') this.log(JSON.stringify(rowsAsObjects(result.columns, result.rows), null, 2))
-    else this.log(formatTable(result.columns, result.rows))
+  private cannedQuery(name: string, flags: {firm?: string; quarter?: string; limit: number}): {sql: string; parameters: Parameter[]} {
+    const report = findReport(name)
+    return {sql: report.sql, parameters: report.parameters({firm: flags.firm, quarter: flags.quarter, limit: flags.limit})}
   }
 
-  private printSummary(runId: string, root: string, summary: RunSummary): void {
-    this.log(`Run ${runId} (${root})\n`)
-    this.log(formatTable(['quarter', 'firms', 'ok', 'failed', 'topics', 'sentences'], summary.quarters.map((quarter) => Object.values(quarter))))
-    const spread = summary.topicsPerFirm
-    this.log(`\nTopics per firm: min ${spread.min}, median ${spread.median}, mean ${spread.mean}, max ${spread.max}`)
-    if (summary.failures.length > 0) {
-      this.log('\nFailures:')
-      this.log(formatTable(['error_kind', 'firms', 'example'], summary.failures.map((failure) => Object.values(failure)), 90))
+  private async deliver(views: ResultViews, sql: string, parameters: Parameter[], format: string, output: string | undefined): Promise<QueryRows> {
+    const failed = (error: Error): never => {
+      throw new UserError(`The query failed: ${error.message}`, '`ftm inspect views` lists the views and their columns; --param fills $1, $2… in order.')
     }
-    for (const firm of summary.firms) {
-      this.log(`\n${firm.quarter} ${firm.firmId} ${firm.firmName}`)
-      for (const topic of firm.topics) this.log(`  ${String(topic.topicId).padStart(2)}  ${topic.label}  (${topic.size} sentences)  ${topic.keywords.slice(0, 8).join(', ')}`)
+    if (format === 'parquet') {
+      const count = await views.exportParquet(sql, parameters, prepareOutputFile(output!)).catch(failed)
+      if (!this.jsonEnabled()) this.log(`Wrote ${count} rows to ${output}`)
+      return {columns: [], rows: [], output, count}
     }
-    this.log(`\nQuery further:  ftm inspect --run ${runId} --sql "SELECT * FROM topics LIMIT 10"`)
+    const result = await views.query(sql, parameters).catch(failed)
+    const rows = rowsAsObjects(result.columns, result.rows)
+    const text = formatRows(result.columns, result.rows, format as 'table' | 'csv' | 'json')
+    if (output) {
+      writeFileSync(prepareOutputFile(output), `${text}\n`)
+      if (!this.jsonEnabled()) this.log(`Wrote ${result.rows.length} rows to ${output}`)
+      return {columns: result.columns, rows, output, count: result.rows.length}
+    }
+    if (!this.jsonEnabled()) this.log(text)
+    return {columns: result.columns, rows}
   }
+}
+
+/** Rows of a query or canned report; with --output, where they went and how many. */
+export interface QueryRows {
+  columns: string[]
+  rows: Record<string, unknown>[]
+  output?: string
+  count?: number
 }
 
 export interface InspectResult {
   runId: string
+  /** The canned report shown, when one was. */
+  name?: string
   summary?: RunSummary
-  query?: {columns: string[]; rows: Record<string, unknown>[]}
+  query?: QueryRows
+  /** The HTML report written. */
+  report?: string
+  /** The DuckDB database file written. */
+  database?: string
 }

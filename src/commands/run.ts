@@ -5,6 +5,7 @@ import {executorNames} from '../core/executor-registry.js'
 import {parseQuarters} from '../core/quarter.js'
 import {assertRunId} from '../core/run-id.js'
 import {resumeRun, type RunOutcome, startRun} from '../core/run/start-run.js'
+import {type DryRun, dryRunSubmission} from '../core/dry-run.js'
 import {ResultViews} from '../inspect/views.js'
 import {type RunSummary, summarizeRun} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
@@ -26,7 +27,7 @@ ${exitCodeHelp()}`
   ]
 
   static override flags = {
-    source: Flags.string({char: 's', description: 'transcripts: a CSV in the WRDS component shape'}),
+    source: Flags.string({char: 's', description: 'transcripts: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
     root: Flags.string({char: 'r', description: 'output root (default ./ftm-output)'}),
     quarters: Flags.string({char: 'q', description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
     executor: Flags.string({char: 'e', description: `where partitions run: ${executorNames.join(', ')} (default process)`}),
@@ -36,9 +37,15 @@ ${exitCodeHelp()}`
     set: Flags.string({description: 'any configuration value, e.g. --set pipeline.hdbscan.minClusterSize=8', multiple: true}),
     config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
     resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped'}),
+    detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
+    'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
+    profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>), also FTM_PROFILE'}),
+    gpus: Flags.string({description: 'local/ec2: GPUs for worker containers: all, none, N or device=0,2 (default all)'}),
+    host: Flags.string({description: 'ec2: the instance\'s Docker host, ssh://user@host'}),
+    image: Flags.string({description: 'local/ec2: the worker image (default ftm-pipeline:latest)'}),
   }
 
-  async run(): Promise<RunResult> {
+  async run(): Promise<RunResult | DetachedRunResult | DryRun> {
     const {flags} = await this.parse(Run)
     const display = new ProgressDisplay()
     const abort = new AbortController()
@@ -57,13 +64,20 @@ ${exitCodeHelp()}`
       environment: process.env,
       onStart: (record: {id: string; root: string}) => display.note(`Run ${record.id} → ${record.root}`),
       onUpdate: (view: Parameters<ProgressDisplay['update']>[0]) => display.update(view),
+      onWarning: (message: string) => display.note(`Warning: ${message}`),
     }
     try {
-      const {config} = loadConfig({configFile: flags.config, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      if (flags['dry-run']) {
+        const dryRun = await dryRunSubmission(config, process.env)
+        if (!this.jsonEnabled()) this.log(JSON.stringify(dryRun.requests, null, 2))
+        return dryRun
+      }
       const outcome: RunOutcome = flags.resume
-        ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel})
-        : await startRun({...callbacks, config})
+        ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel, detach: flags.detach})
+        : await startRun({...callbacks, config, detach: flags.detach})
       display.finish()
+      if (outcome.detached) return this.reportDetached(outcome)
       const summary = await summarize(outcome)
       if (!this.jsonEnabled()) this.printSummary(outcome, summary)
       process.exitCode = outcome.exitCode
@@ -72,6 +86,17 @@ ${exitCodeHelp()}`
       process.off('SIGINT', interrupt)
       process.off('SIGTERM', interrupt)
     }
+  }
+
+  private reportDetached(outcome: RunOutcome): DetachedRunResult {
+    const {record} = outcome
+    const root = `--root ${record.root}`
+    const next = {status: `ftm status ${record.id} ${root}`, logs: `ftm logs ${record.id} --follow ${root}`, cancel: `ftm cancel ${record.id} ${root}`}
+    if (!this.jsonEnabled()) {
+      this.log(`Run ${record.id} started in the background${outcome.detached?.monitor ? ` (pid ${outcome.detached.monitor.pid})` : ''}.`)
+      this.log(`  Watch:   ${next.status}\n  Logs:    ${next.logs}\n  Cancel:  ${next.cancel}`)
+    }
+    return {runId: record.id, status: record.status, root: record.root, detached: true, monitor: outcome.detached?.monitor, next}
   }
 
   private printSummary(outcome: RunOutcome, summary: RunSummary): void {
@@ -93,6 +118,16 @@ export interface RunResult {
   summary: RunSummary
 }
 
+export interface DetachedRunResult {
+  runId: string
+  status: string
+  root: string
+  detached: true
+  /** The background `ftm run` process that feeds the executor and keeps the record (none for detached executors). */
+  monitor?: {pid: number; host: string; logFile?: string}
+  next: {status: string; logs: string; cancel: string}
+}
+
 async function summarize(outcome: RunOutcome): Promise<RunSummary> {
   const views = await ResultViews.open(openStorage(outcome.record.root), outcome.record.id)
   try {
@@ -102,7 +137,7 @@ async function summarize(outcome: RunOutcome): Promise<RunSummary> {
   }
 }
 
-type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string}
+type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; gpus?: string; host?: string; image?: string}
 
 /** Maps flags onto configuration keys, remembering which flag set each key for error messages. */
 function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; names: Record<string, string>} {
@@ -115,6 +150,8 @@ function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; na
     partitions: toNumber(flags.partitions),
   })
   if (flags['checkpoint-interval'] !== undefined) values.worker = {checkpointInterval: toNumber(flags['checkpoint-interval'])}
+  const docker = pick({gpus: flags.gpus, host: flags.host, image: flags.image})
+  if (Object.keys(docker).length > 0) values.docker = docker
   const names = {
     source: '--source',
     root: '--root',
@@ -123,6 +160,9 @@ function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; na
     parallel: '--parallel',
     partitions: '--partitions',
     'worker.checkpointInterval': '--checkpoint-interval',
+    'docker.gpus': '--gpus',
+    'docker.host': '--host',
+    'docker.image': '--image',
   }
   return {values, names}
 }

@@ -6,6 +6,9 @@ type ExecutorFactory = (context: ExecutorContext) => Promise<Executor>
 /** Executors by name, loaded lazily so that one executor never loads another's SDK. */
 const factories: Record<string, ExecutorFactory> = {
   process: async (context) => new (await import('../../executors/process/process-executor.js')).ProcessExecutor(context),
+  local: async (context) => new (await import('../../executors/local/local-executor.js')).LocalExecutor(context),
+  ec2: async (context) => new (await import('../../executors/ec2/ec2-executor.js')).Ec2Executor(context),
+  batch: async (context) => new (await import('../../executors/batch/batch-executor.js')).BatchExecutor(context),
 }
 
 /** The names users can pass to --executor. */

@@ -32,6 +32,8 @@ export interface JobState {
   /** The executor's own status word, for debugging. */
   backendStatus?: string
   attempts?: number
+  /** Attempts lost to the infrastructure (Spot reclaims), counted apart from application failures. */
+  interruptions?: number
 }
 
 /** What an executor can do, so the core asks instead of branching on names. */
@@ -63,6 +65,8 @@ export interface Executor {
   logs(handle: JobHandle, options?: {follow?: boolean}): AsyncIterable<string>
   /** Stops jobs; idempotent, a no-op on finished ones. */
   cancel(handles: JobHandle[]): Promise<void>
+  /** Optional: the requests `submit` would send, sent nowhere (`ftm run --dry-run`). */
+  describeSubmission?(run: RunRecord, jobs: PartitionJob[]): Promise<unknown>
 }
 
 /** True when a phase is final. */

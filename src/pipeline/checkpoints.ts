@@ -50,13 +50,15 @@ export class PartitionCheckpoints {
   /** Commits the rows of some finished firms as the next chunk. */
   async commit(rows: TableRows): Promise<void> {
     if (rows.firms.length === 0) return
-    const chunk = {partition: this.partition, chunk: this.nextChunk++}
+    // The number is taken only once the chunk is committed, so a retried commit overwrites its own leftovers.
+    const chunk = {partition: this.partition, chunk: this.nextChunk}
     const ordered = [...tables.filter((table) => table !== commitTable), commitTable]
     for (const table of ordered) {
       const key = chunkKey(table, this.quarter, this.runId, chunk)
       const file = await this.writer.writeFile(table, rows[table], path.posix.basename(key))
       await this.storage.putFile(key, file)
     }
+    this.nextChunk++
   }
 
   private async localCopy(key: string): Promise<string> {

@@ -1,9 +1,9 @@
 import type {PipelineConfig} from '../core/config/schema.js'
 import type {FirmTranscript} from '../sources/transcript-source.js'
-import {type Embedder, mixContext, normalize} from './embedding/embedder.js'
+import {type Embedder, mixContext} from './embedding/embedder.js'
 import {FirmError} from './firm-error.js'
 import {hdbscan} from './hdbscan/index.js'
-import {classTfidf, ngrams, similarityToClass, topTerms} from './stages/class-tfidf.js'
+import {describeTopics} from './stages/describe-topics.js'
 import {keywordLabel} from './stages/keyword-label.js'
 import {type PreparedSentence, preprocess} from './stages/preprocess.js'
 import {reduceDimensions} from './stages/reduce.js'
@@ -70,10 +70,10 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     hdbscan(reduced, {minClusterSize: config.hdbscan.minClusterSize, minSamples: config.hdbscan.minSamples, selection: config.hdbscan.selection}),
   )
   const assignments = renumberBySize(clusters.labels)
-  const topics = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords))
-  await timed('label', () => {
-    for (const topic of topics) topic.label = keywordLabel(topic.keywords) || `topic ${topic.topicId}`
-  })
+  const descriptions = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords, embedder))
+  const topics = await timed('label', () =>
+    descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
+  )
   return {sentences, assignments, probabilities: clusters.probabilities, topics, timings}
 }
 
@@ -90,48 +90,4 @@ export function renumberBySize(labels: ArrayLike<number>): Int32Array {
   const order = [...sizes.entries()].sort((a, b) => b[1].size - a[1].size || a[1].first - b[1].first)
   const mapping = new Map(order.map(([label], rank) => [label, rank]))
   return Int32Array.from({length: labels.length}, (_, index) => mapping.get(labels[index]!) ?? -1)
-}
-
-function describeTopics(
-  sentences: readonly PreparedSentence[],
-  assignments: Int32Array,
-  embeddings: readonly Float32Array[],
-  options: PipelineConfig['keywords'],
-): FirmTopic[] {
-  const topicCount = assignments.reduce((max, topic) => Math.max(max, topic + 1), 0)
-  if (topicCount === 0) return []
-  // min_df counts sentences: a term said in one sentence only is noise. (BERTopic counts topics, since it fits its
-  // vectorizer on one document per topic; with few outliers that drops exactly the words unique to a topic.)
-  const allTerms = sentences.map((sentence) => ngrams(sentence.terms, options.ngramMax))
-  const sentenceFrequency = new Map<string, number>()
-  for (const terms of allTerms) for (const term of new Set(terms)) sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1)
-  const sentenceTerms = allTerms.map((terms) => terms.filter((term) => sentenceFrequency.get(term)! >= options.minDf))
-  // Row 0 is the outlier class, as in BERTopic: it takes part in the idf.
-  const classes = Array.from({length: topicCount + 1}, () => new Map<string, number>())
-  sentenceTerms.forEach((terms, index) => {
-    const counts = classes[assignments[index]! + 1]!
-    for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1)
-  })
-  const model = classTfidf(classes, 1)
-  return Array.from({length: topicCount}, (_, topicId) => {
-    const members = sentences.map((sentence) => sentence.index).filter((index) => assignments[index] === topicId)
-    const keywords = topTerms(model, topicId + 1, options.topN)
-    const representativeSentences = members
-      .map((index) => ({index, similarity: similarityToClass(model, topicId + 1, sentenceTerms[index]!)}))
-      .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
-      .slice(0, options.representativeSentences)
-      .map((entry) => entry.index)
-    const embedding = new Float32Array(embeddings[0]!.length)
-    for (const index of members) embeddings[index]!.forEach((value, dimension) => (embedding[dimension]! += value))
-    return {
-      topicId,
-      label: '',
-      labelSource: 'keywords' as const,
-      keywords: keywords.map((entry) => entry.term),
-      keywordScores: keywords.map((entry) => entry.score),
-      size: members.length,
-      representativeSentences,
-      embedding: normalize(embedding),
-    }
-  })
 }

@@ -2,28 +2,28 @@ import {hostname} from 'node:os'
 import {errorMessage, isUserError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {readManifest} from '../core/manifest.js'
-import type {FirmRef} from '../core/partition.js'
 import {readProgress} from '../core/progress.js'
+import {withRetry} from '../core/retry.js'
 import {readRunRecord, type RunRecord} from '../core/run-record.js'
 import {openSource} from '../sources/open-source.js'
 import type {TranscriptSource} from '../sources/transcript-source.js'
 import {openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
 import {PartitionCheckpoints} from './checkpoints.js'
-import {CircuitBreaker} from './circuit-breaker.js'
 import {createEmbedder} from './embedding/create-embedder.js'
 import type {Embedder} from './embedding/embedder.js'
-import {FirmError} from './firm-error.js'
-import {modelFirm} from './model-firm.js'
-import {failedFirmRows, type FirmContext, modeledFirmRows} from './output/firm-rows.js'
+import {CriticalError} from './firm-error.js'
+import {createTopicNamer} from './naming/create-namer.js'
+import {processFirms} from './firm-loop.js'
 import {ParquetWriter} from './output/parquet-writer.js'
-import {emptyRows, type TableRows} from './output/table-columns.js'
 import {ProgressReporter} from './progress-reporter.js'
+import {shouldWatchSpot, watchSpotNotice} from './spot-notice.js'
+import {classifyWorkerError} from './storage-failures.js'
 import {readWorkerContract, type WorkerContract} from './worker-contract.js'
 
 export interface WorkerOptions {
   environment: NodeJS.ProcessEnv
-  /** Aborted on SIGTERM/SIGINT or a Spot notice: commit what is finished and stop. */
+  /** Aborted on SIGTERM/SIGINT: commit what is finished and stop. */
   signal: AbortSignal
   log: (line: string) => void
 }
@@ -39,7 +39,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     record = await readRunRecord(storage, contract.runId)
   } catch (error) {
     options.log(`ftm worker: ${errorMessage(error)}${isUserError(error) ? ` ${error.hint}` : ''}`)
-    return isUserError(error) ? ExitCode.usage : ExitCode.transient
+    return isUserError(error) ? error.exitCode : ExitCode.transient
   }
   const manifest = await readManifest(storage, contract.runId, contract.quarter, contract.partition)
   if (!manifest) {
@@ -49,12 +49,20 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const previous = await readProgress(storage, contract.runId, contract.quarter, contract.partition)
   const writer = await ParquetWriter.open()
   const checkpoints = new PartitionCheckpoints(storage, writer, contract.runId, contract.quarter, contract.partition)
+  // One stop signal for SIGTERM/SIGINT and Spot notices.
+  const stop = new AbortController()
+  const forwardStop = (): void => stop.abort()
+  options.signal.addEventListener('abort', forwardStop, {once: true})
+  if (options.signal.aborted) stop.abort()
+  let stopSpotWatch = (): void => {}
+  let reporter: ProgressReporter | undefined
   let source: TranscriptSource | undefined
   try {
-    const recovered = await checkpoints.recover()
+    const worker = record.config.worker
+    const recovered = await withRetry(() => checkpoints.recover(), {attempts: worker.retryAttempts, baseDelayMs: worker.retryBaseMs})
     const remaining = manifest.firms.filter((firm) => !recovered.committedFirms.has(firm.id))
     const startedAt = new Date().toISOString()
-    const reporter = new ProgressReporter(storage, {
+    reporter = new ProgressReporter(storage, {
       runId: contract.runId,
       quarter: contract.quarter,
       partition: contract.partition,
@@ -76,91 +84,40 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       `ftm worker: run ${contract.runId} ${contract.quarter} partition ${contract.partition}: ${remaining.length} of ${manifest.firms.length} firms to do (attempt ${reporter.progress.attempt})`,
     )
     await reporter.phase('running')
-    source = openSource(record.source, {quarters: new Set([contract.quarter]), firmIds: new Set(remaining.map((firm) => firm.id))})
-    const embedder = remaining.length > 0 ? await createEmbedder(record.config.pipeline.embedding) : undefined
-    const outcome = await processFirms({record, contract, remaining, source, embedder, checkpoints, reporter, options})
+    if (shouldWatchSpot(worker, options.environment)) {
+      stopSpotWatch = watchSpotNotice({endpoint: worker.spotEndpoint, intervalMs: worker.spotPollSeconds * 1000, onNotice: () => stop.abort(), log: options.log})
+    }
+    source = openSource(record.source, {
+      quarters: new Set([contract.quarter]),
+      firmIds: new Set(remaining.map((firm) => firm.id)),
+      onWarning: (message) => options.log(`ftm worker: warning: ${message}`),
+    })
+    const embedder = remaining.length > 0 ? await loadEmbedder(record) : undefined
+    const namer = remaining.length > 0 ? createTopicNamer(record.config.llm, {storage, environment: options.environment, log: options.log}) : undefined
+    const outcome = await processFirms({record, contract, remaining, source, embedder, namer, checkpoints, reporter, signal: stop.signal, log: options.log})
     await reporter.phase(outcome.phase, {exitCode: outcome.exitCode, reason: outcome.reason})
     options.log(`ftm worker: ${outcome.phase}${outcome.reason ? `: ${outcome.reason}` : ''}`)
     return outcome.exitCode
   } catch (error) {
-    options.log(`ftm worker: ${isUserError(error) ? `${error.message} ${error.hint}` : (error as Error).stack ?? errorMessage(error)}`)
-    return isUserError(error) ? ExitCode.usage : ExitCode.failed
+    const outcome = classifyWorkerError(error)
+    const reason = isUserError(error) ? `${error.message} ${error.hint}` : errorMessage(error)
+    options.log(`ftm worker: ${outcome.phase}: ${outcome.exitCode === ExitCode.failed ? ((error as Error).stack ?? reason) : reason}`)
+    await reporter?.phase(outcome.phase, {exitCode: outcome.exitCode, reason}).catch(() => undefined)
+    return outcome.exitCode
   } finally {
+    stopSpotWatch()
+    options.signal.removeEventListener('abort', forwardStop)
     await source?.close()
     await writer.close()
   }
 }
 
-interface FirmLoop {
-  record: RunRecord
-  contract: WorkerContract
-  remaining: FirmRef[]
-  source: TranscriptSource
-  embedder?: Embedder
-  checkpoints: PartitionCheckpoints
-  reporter: ProgressReporter
-  options: WorkerOptions
-}
-
-interface LoopOutcome {
-  phase: 'done' | 'stopped' | 'tripped'
-  exitCode: number
-  reason?: string
-}
-
-async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
-  const {record, contract, checkpoints, reporter, options} = loop
-  const breaker = new CircuitBreaker(record.config.worker)
-  let pending: TableRows = emptyRows()
-  const commit = async (): Promise<void> => {
-    const firms = pending.firms.length
-    if (firms === 0) return
-    await checkpoints.commit(pending)
-    pending = emptyRows()
-    await reporter.committed(firms)
-  }
-  for (const firm of loop.remaining) {
-    if (options.signal.aborted) break
-    const context: FirmContext = {
-      runId: contract.runId,
-      quarter: contract.quarter,
-      partition: contract.partition,
-      firmId: firm.id,
-      firmName: firm.name,
-      attempt: reporter.progress.attempt,
-    }
-    const rows = await processFirm(loop, context)
-    if (!rows) break // stopped by a signal mid-firm: the firm is redone by the next attempt
-    for (const table of ['firms', 'topics', 'sentences'] as const) pending[table].push(...rows.table[table])
-    await reporter.firmFinished(rows.failure !== undefined)
-    if (breaker.record(rows.failure)) {
-      await commit()
-      return {phase: 'tripped', exitCode: ExitCode.breakerTripped, reason: breaker.reason}
-    }
-    if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
-  }
-  await commit()
-  if (options.signal.aborted) return {phase: 'stopped', exitCode: ExitCode.terminated, reason: 'stopped by a signal after committing its checkpoint'}
-  return {phase: 'done', exitCode: ExitCode.ok}
-}
-
-async function processFirm(loop: FirmLoop, context: FirmContext): Promise<{table: TableRows; failure?: {kind: string; message: string}} | undefined> {
-  const start = performance.now()
-  const elapsed = (): number => Math.round(performance.now() - start)
-  let transcript
-  let fetchMs: number | undefined
+/** Loads the embedding model once; a model that cannot load is critical: no firm could be modeled. */
+async function loadEmbedder(record: RunRecord): Promise<Embedder> {
   try {
-    transcript = await loop.source.fetchFirm(context.firmId, context.quarter)
-    fetchMs = elapsed()
-    if (!transcript) throw new FirmError('no_transcript', `no earnings call for firm ${context.firmId} in ${context.quarter}`)
-    const model = await modelFirm(transcript, loop.record.config.pipeline, loop.embedder!, loop.options.signal)
-    const totalMs = elapsed()
-    loop.options.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
-    return {table: modeledFirmRows(context, transcript, model, fetchMs, totalMs)}
+    return await createEmbedder(record.config.pipeline.embedding)
   } catch (error) {
-    if (loop.options.signal.aborted) return undefined
-    const failure = error instanceof FirmError ? {kind: error.kind, message: error.message} : {kind: 'model_error', message: errorMessage(error)}
-    loop.options.log(`firm ${context.firmId} failed: ${failure.kind}: ${failure.message}`)
-    return {table: failedFirmRows(context, failure, {transcript, fetchMs, totalMs: elapsed()}), failure}
+    const hint = isUserError(error) ? ` ${error.hint}` : ''
+    throw new CriticalError(`the embedding model cannot load: ${errorMessage(error)}${hint}`, {cause: error})
   }
 }

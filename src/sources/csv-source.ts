@@ -61,18 +61,36 @@ export class CsvSource implements TranscriptSource {
   private async read(): Promise<Map<Quarter, Map<string, FirmTranscript[]>>> {
     const byQuarter = new Map<Quarter, Map<string, FirmTranscript[]>>()
     const calls = new Map<string, FirmTranscript>()
+    const problems = new ProblemTally(this.file)
     const parser = createReadStream(this.file).pipe(
-      parse({columns: (header: string[]) => this.checkHeader(header), bom: true, skip_empty_lines: true, relax_column_count: true}),
+      parse({
+        columns: (header: string[]) => this.checkHeader(header),
+        bom: true,
+        encoding: 'utf8', // bytes that are not UTF-8 become U+FFFD instead of failing the file
+        skip_empty_lines: true,
+        relax_column_count: true,
+        skip_records_with_error: true,
+        max_record_size: maxRecordCharacters,
+        info: true,
+        on_skip: (error) => {
+          problems.add('malformed', error ? `line ${error.lines}: ${error.message}` : 'a malformed record')
+          return undefined
+        },
+      }),
     )
     try {
-      for await (const row of parser as AsyncIterable<Row>) {
+      for await (const {record: row, info} of parser as AsyncIterable<{record: Row; info: {lines: number}}>) {
         const firmId = row.companyid?.trim()
-        if (!firmId || (this.scope.firmIds && !this.scope.firmIds.has(firmId))) continue
+        if (this.scope.firmIds && (!firmId || !this.scope.firmIds.has(firmId))) continue
         const date = parseCallDate(row.mostimportantdateutc)
-        if (!date) continue
+        const componentOrder = Number(row.componentorder)
+        const transcriptId = row.transcriptid?.trim()
+        if (!firmId || !transcriptId || !date || !Number.isInteger(componentOrder)) {
+          problems.add('malformed', `line ${info.lines}: ${describeBadRow(row, date, componentOrder)}`)
+          continue
+        }
         const quarter = quarterOfDate(date)
         if (this.scope.quarters && !this.scope.quarters.has(quarter)) continue
-        const transcriptId = row.transcriptid.trim()
         let call = calls.get(transcriptId)
         if (!call) {
           call = {firmId, firmName: row.companyname?.trim() ?? '', transcriptId, callDate: date.toISOString(), components: []}
@@ -81,17 +99,18 @@ export class CsvSource implements TranscriptSource {
           byQuarter.set(quarter, firms)
           firms.set(firmId, [...(firms.get(firmId) ?? []), call])
         }
-        call.components.push({
-          componentOrder: Number(row.componentorder),
-          text: row.componenttext ?? '',
-          speakerType: row.speakertypename?.trim() ?? '',
-        })
+        if (call.components.some((component) => component.componentOrder === componentOrder)) {
+          problems.add('duplicate', `line ${info.lines}: transcript ${transcriptId} repeats component ${componentOrder}; the first is kept`)
+          continue
+        }
+        call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? ''})
       }
     } catch (error) {
       if (error instanceof UserError) throw error
       throw new UserError(`The source file ${this.file} is not a readable CSV: ${(error as Error).message}`, 'Check the file is a CSV in the WRDS component shape.', {cause: error})
     }
     for (const call of calls.values()) call.components.sort((a, b) => a.componentOrder - b.componentOrder)
+    problems.report(this.scope.onWarning)
     return byQuarter
   }
 
@@ -106,6 +125,36 @@ export class CsvSource implements TranscriptSource {
     }
     return columns
   }
+}
+
+/** The largest CSV record read; a larger one (a runaway quote, a corrupt file) is skipped and reported. */
+const maxRecordCharacters = 16 * 1024 * 1024
+
+/** Counts skipped input by kind and reports a summary with the first few examples. */
+class ProblemTally {
+  private readonly counts = new Map<string, number>()
+  private readonly examples: string[] = []
+
+  constructor(private readonly file: string) {}
+
+  add(kind: 'malformed' | 'duplicate', example: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
+    if (this.examples.length < 3) this.examples.push(example)
+  }
+
+  report(onWarning: ((message: string) => void) | undefined): void {
+    if (this.counts.size === 0 || !onWarning) return
+    const noun = (kind: string, count: number): string => `${kind === 'malformed' ? 'malformed row' : 'duplicate component'}${count === 1 ? '' : 's'}`
+    const summary = [...this.counts].map(([kind, count]) => `${count} ${noun(kind, count)}`).join(', ')
+    onWarning(`${this.file}: skipped ${summary} (${this.examples.join('; ')})`)
+  }
+}
+
+function describeBadRow(row: Partial<Row>, date: Date | undefined, componentOrder: number): string {
+  if (!row.companyid?.trim()) return 'no companyid'
+  if (!row.transcriptid?.trim()) return 'no transcriptid'
+  if (!date) return `mostimportantdateutc "${row.mostimportantdateutc ?? ''}" is not a date`
+  return `componentorder "${row.componentorder ?? ''}" is not a whole number (${Number.isNaN(componentOrder) ? 'not a number' : componentOrder})`
 }
 
 /** The call to use when a firm has several in a quarter: the latest, then the highest transcript id. */

@@ -34,4 +34,6 @@ export interface TranscriptSource {
 export interface SourceScope {
   quarters?: ReadonlySet<Quarter>
   firmIds?: ReadonlySet<string>
+  /** Told about input the source skipped (malformed rows, duplicate components), with where it is. */
+  onWarning?: (message: string) => void
 }

@@ -28,3 +28,10 @@ export function rowsAsObjects(columns: readonly string[], rows: readonly unknown
 function truncate(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text
 }
+
+/** Query results as text in one of the text formats: an aligned table, CSV, or a JSON array of objects. */
+export function formatRows(columns: readonly string[], rows: readonly unknown[][], format: 'table' | 'csv' | 'json'): string {
+  if (format === 'csv') return formatCsv(columns, rows)
+  if (format === 'json') return JSON.stringify(rowsAsObjects(columns, rows), null, 2)
+  return formatTable(columns, rows)
+}

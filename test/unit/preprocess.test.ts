@@ -41,7 +41,9 @@ describe('preprocess', () => {
   })
 
   it('keeps operator turns and boilerplate when asked to', () => {
-    const sentences = preprocess(transcript([['Operator', 'Our first question comes from the line of Jane Doe.']]), {dropOperator: false, dropSafeHarbor: false})
+    const sentences = preprocess(transcript([['Operator', 'Our first question comes from the line of Jane Doe on European pricing.']]), {dropOperator: false, dropSafeHarbor: false})
     expect(sentences).toHaveLength(1)
+    // The analyst's name is not a keyword.
+    expect(sentences[0]!.terms).not.toContain('jane')
   })
 })

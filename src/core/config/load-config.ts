@@ -3,6 +3,7 @@ import path from 'node:path'
 import {z} from 'zod'
 import {UserError} from '../errors.js'
 import {configLeaves, findLeaf, parseLeafValue} from './leaves.js'
+import {applyProfile, requestedProfile} from './profiles.js'
 import {type Config, configSchema, defaultConfig} from './schema.js'
 
 /** The file name looked for upward from the working directory. */
@@ -28,6 +29,8 @@ export interface LoadConfigOptions {
   flags?: {values: Tree; names: Record<string, string>}
   /** `--set key=value` pairs. */
   assignments?: string[]
+  /** A profile of the config file (`--profile`); otherwise FTM_PROFILE. */
+  profile?: string
 }
 
 export interface ResolvedConfig {
@@ -35,6 +38,8 @@ export interface ResolvedConfig {
   /** Where each set key came from, e.g. `pipeline.umap.nNeighbors` → `flag --set`. */
   origins: Record<string, ConfigOrigin>
   configFile?: string
+  /** The profile applied, if any. */
+  profile?: string
 }
 
 /** Resolves the configuration: defaults < ftm.config.json < environment < flags; validates it and names any bad value. */
@@ -42,7 +47,8 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const cwd = options.cwd ?? process.cwd()
   const layers: ConfigLayer[] = [{values: defaultConfig as unknown as Tree, originOf: () => 'default'}]
   const configFile = options.configFile ? path.resolve(cwd, options.configFile) : findConfigFile(cwd)
-  if (configFile) layers.push(readConfigFile(configFile, Boolean(options.configFile)))
+  const profile = requestedProfile(options.profile, options.environment ?? process.env)
+  layers.push(...applyProfile(configFile ? readConfigFile(configFile, Boolean(options.configFile)) : undefined, configFile, profile))
   layers.push(environmentLayer(options.environment ?? process.env))
   if (options.flags) {
     const names = options.flags.names
@@ -59,7 +65,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const config = parsed.data
   config.root = resolvePath(config.root, origins.root, configFile, cwd)
   if (config.source) config.source = resolvePath(config.source, origins.source, configFile, cwd)
-  return {config, origins, configFile}
+  return {config, origins, configFile, profile: profile?.name}
 }
 
 function findConfigFile(start: string): string | undefined {

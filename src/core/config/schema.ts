@@ -1,4 +1,9 @@
 import {z} from 'zod'
+import {defaultEmbedding, embeddingSchema} from './embedding-schema.js'
+import {defaultEstimate, estimateSchema} from './estimate-schema.js'
+import {defaultExecutorSettings, executorSchema} from './executor-schema.js'
+import {defaultLlm, llmSchema} from './llm-schema.js'
+import {batchSchema, defaultBatchSettings} from './batch-schema.js'
 
 const positiveInteger = z.number().int().positive()
 const fraction = z.number().min(0).max(1)
@@ -10,6 +15,12 @@ export const workerSchema = z.strictObject({
   breakerConsecutiveFailures: positiveInteger.describe('trip after this many failed firms in a row'),
   breakerFailureRate: fraction.describe('trip when the failed share exceeds this after breakerMinFirms firms'),
   breakerMinFirms: positiveInteger.describe('firms processed before the failure rate is judged'),
+  retryAttempts: positiveInteger.max(20).describe('tries of a source fetch or storage write before it counts as failed'),
+  retryBaseMs: positiveInteger.describe('first backoff wait between tries, doubled each time'),
+  spotWatch: z.enum(['auto', 'on', 'off']).describe('poll EC2 instance metadata for a Spot interruption notice (auto: on AWS Batch/ECS)'),
+  spotEndpoint: z.string().url().describe('instance metadata endpoint polled for Spot notices'),
+  spotPollSeconds: z.number().min(0.05).max(60).describe('seconds between Spot notice polls'),
+  maxCallCharacters: positiveInteger.describe('calls with more text than this fail as bad_transcript'),
 })
 
 /** The per-firm topic model. Defaults are the team's production settings for ~300 sentences per firm. */
@@ -17,16 +28,12 @@ export const pipelineSchema = z.strictObject({
   minSentences: positiveInteger.describe('firms with fewer usable sentences fail with too_few_sentences'),
   dropOperator: z.boolean(),
   dropSafeHarbor: z.boolean(),
-  embedding: z.strictObject({
-    backend: z.enum(['word-vectors']).describe('the sentence embedding backend'),
-    contextWindow: z.number().int().min(0).max(5).describe('neighbouring sentences of the same turn mixed into each embedding'),
-    contextWeight: fraction.describe('weight of the neighbours relative to the sentence itself'),
-  }),
+  embedding: embeddingSchema,
   umap: z.strictObject({
     nNeighbors: z.number().int().min(2),
     nComponents: z.number().int().min(1).max(100),
     minDist: z.number().min(0).max(1),
-    nEpochs: z.number().int().min(0).describe('0 chooses by input size, as umap-js does'),
+    nEpochs: z.number().int().min(0).describe('layout epochs; 0 chooses by input size as umap-js does (500 below 2,500 points)'),
     seed: z.number().int(),
   }),
   hdbscan: z.strictObject({
@@ -39,13 +46,16 @@ export const pipelineSchema = z.strictObject({
     minDf: positiveInteger.describe('a keyword must occur in at least this many sentences of the firm'),
     topN: positiveInteger,
     representativeSentences: positiveInteger,
+    bm25Weighting: z.boolean().describe("c-TF-IDF idf as BERTopic's bm25_weighting: ln((A+1)/(f+0.5))"),
+    reduceFrequentWords: z.boolean().describe("c-TF-IDF tf as BERTopic's reduce_frequent_words: square root"),
+    diversity: fraction.describe('MMR keyword diversity: 0 keeps the c-TF-IDF order, 1 favours keywords unlike those chosen'),
   }),
 })
 
 /** Everything a run is made of. Flags, environment and ftm.config.json override these defaults. */
 export const configSchema = z.strictObject({
   root: z.string().min(1).describe('output root: a local directory (or s3://bucket/prefix)'),
-  source: z.string().min(1).optional().describe('transcripts: a CSV file in the WRDS component shape'),
+  source: z.string().min(1).optional().describe('transcripts: a .csv, .parquet or .jsonl file (path or s3://) in the WRDS component shape, or wrds:// / postgres://host:port/db'),
   quarters: z.array(z.string().regex(/^\d{4}Q[1-4]$/, 'expected quarters like 2024Q1')).optional(),
   executor: z.string().min(1).describe('where partitions run'),
   parallel: positiveInteger.max(1000).describe('partitions running at the same time'),
@@ -53,6 +63,10 @@ export const configSchema = z.strictObject({
   firmsPerPartition: positiveInteger.describe('most firms in one partition when partitions is not set'),
   worker: workerSchema,
   pipeline: pipelineSchema,
+  llm: llmSchema,
+  docker: executorSchema,
+  batch: batchSchema,
+  estimate: estimateSchema,
 })
 
 export type Config = z.infer<typeof configSchema>
@@ -65,20 +79,30 @@ export const defaultConfig: Config = {
   executor: 'process',
   parallel: 1,
   firmsPerPartition: 1000,
+  docker: defaultExecutorSettings,
+  batch: defaultBatchSettings,
   worker: {
     checkpointInterval: 50,
     allowFailures: true,
     breakerConsecutiveFailures: 10,
     breakerFailureRate: 0.5,
     breakerMinFirms: 20,
+    retryAttempts: 4,
+    retryBaseMs: 500,
+    spotWatch: 'auto',
+    spotEndpoint: 'http://169.254.169.254',
+    spotPollSeconds: 5,
+    maxCallCharacters: 2_000_000,
   },
   pipeline: {
     minSentences: 12,
     dropOperator: true,
     dropSafeHarbor: true,
-    embedding: {backend: 'word-vectors', contextWindow: 1, contextWeight: 0.5},
-    umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 0, seed: 42},
+    embedding: defaultEmbedding,
+    umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
     hdbscan: {minClusterSize: 6, minSamples: 2, selection: 'leaf'},
-    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3},
+    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0},
   },
+  llm: defaultLlm,
+  estimate: defaultEstimate,
 }

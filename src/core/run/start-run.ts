@@ -3,12 +3,15 @@ import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
 import type {Executor, JobHandle, PartitionJob} from '../executor.js'
 import {ExitCode} from '../exit-codes.js'
+import {UserError} from '../errors.js'
 import {ftmVersion} from '../package-root.js'
 import {newRunId} from '../run-id.js'
 import {readRunRecord, type RunRecord, runRecordLocation, writeRunRecord} from '../run-record.js'
 import {openSource} from '../../sources/open-source.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
+import {spawnDetachedMonitor} from './detach-run.js'
+import {claimMonitorLease, isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
 import {planRun} from './plan-run.js'
 
@@ -16,6 +19,8 @@ export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
   onStart?: (record: RunRecord) => void
   onUpdate?: (view: RunView) => void
+  /** Input the source skipped while planning (malformed rows, duplicate components). */
+  onWarning?: (message: string) => void
 }
 
 export interface StartRunOptions extends RunCallbacks {
@@ -24,6 +29,8 @@ export interface StartRunOptions extends RunCallbacks {
   signal?: AbortSignal
   environment?: NodeJS.ProcessEnv
   now?: () => Date
+  /** Return once the run is started: a detached monitor process (or a detached executor) carries it on. */
+  detach?: boolean
 }
 
 export interface ResumeRunOptions extends RunCallbacks {
@@ -31,6 +38,8 @@ export interface ResumeRunOptions extends RunCallbacks {
   runId: string
   /** Overrides the recorded parallelism. */
   parallel?: number
+  /** Continue in a detached monitor process and return at once. */
+  detach?: boolean
   signal?: AbortSignal
   environment?: NodeJS.ProcessEnv
 }
@@ -39,17 +48,47 @@ export interface RunOutcome {
   record: RunRecord
   view: RunView
   exitCode: number
+  /** Set when the run was detached: the monitor process that carries it on, if the executor needs one. */
+  detached?: {monitor?: MonitorLease}
 }
 
 /** Plans a run, writes its manifests and record, runs its partitions on the chosen executor and waits for them. */
 export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
+  const executor = await createExecutor(options.config.executor, {storage: openStorage(options.config.root), environment: options.environment})
+  const {storage, record} = await createRun({...options, executorName: executor.name})
+  if (options.detach) return detach(storage, executor, record, options)
+  return execute(storage, executor, record, options)
+}
+
+/** Starts a recorded run without watching it: the executor's jobs go on alone, or a detached monitor feeds them. */
+async function detach(storage: Storage, executor: Executor, record: RunRecord, options: StartRunOptions): Promise<RunOutcome> {
+  options.onStart?.(record)
+  const view: RunView = {runId: record.id, partitions: [], finished: false}
+  if (executor.capabilities.detached) {
+    await executor.prepare(record)
+    record.jobs = await executor.submit(record, partitionJobs(storage, record))
+    await writeRunRecord(storage, record)
+    return {record, view, exitCode: ExitCode.ok, detached: {}}
+  }
+  const monitor = await spawnDetachedMonitor(storage, record, options.environment ?? process.env)
+  return {record, view, exitCode: ExitCode.ok, detached: {monitor}}
+}
+
+/** The partitions of a recorded run as jobs for its executor. */
+function partitionJobs(storage: Storage, record: RunRecord): PartitionJob[] {
+  return record.plan.flatMap((quarter) =>
+    Array.from({length: quarter.partitions}, (_, partition) => ({runId: record.id, quarter: quarter.quarter, partition, runRecord: runRecordLocation(storage, record.id)})),
+  )
+}
+
+/** Plans a run and writes its manifests and run record (status running), without starting anything. */
+export async function createRun(options: {config: Config; executorName: string; now?: () => Date; onWarning?: (message: string) => void}): Promise<{storage: Storage; record: RunRecord}> {
   const {config} = options
   const storage = openStorage(config.root)
   const now = options.now?.() ?? new Date()
   const runId = newRunId(now)
-  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined})
+  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning})
   const plan = await planRun(runId, config, source).finally(() => source.close())
-  const executor = await createExecutor(config.executor, {storage, environment: options.environment})
   const record: RunRecord = {
     version: 1,
     id: runId,
@@ -61,37 +100,44 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
     source: config.source!,
     plan: plan.quarters,
     config,
-    executor: {name: executor.name, parallel: config.parallel},
+    executor: {name: options.executorName, parallel: config.parallel},
     jobs: [],
   }
   for (const manifest of plan.manifests) await writeManifest(storage, manifest)
   await writeRunRecord(storage, record)
-  return execute(storage, executor, record, options)
+  return {storage, record}
 }
 
 /** Runs a recorded run again: every partition restarts and skips the firms it already committed. */
 export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> {
   const storage = openStorage(options.root)
   const record = await readRunRecord(storage, options.runId)
+  const lease = await readMonitorLease(storage, record.id)
+  if (record.status === 'running' && lease && lease.pid !== process.pid && isMonitorAlive(lease)) {
+    throw new UserError(
+      `Run ${record.id} is still being run by process ${lease.pid} on this machine.`,
+      `Watch it with \`ftm status ${record.id}\`, or stop it with \`ftm cancel ${record.id}\` before resuming.`,
+    )
+  }
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
   delete record.finishedAt
   delete record.reason
+  if (options.detach) {
+    await writeRunRecord(storage, record)
+    options.onStart?.(record)
+    const monitor = await spawnDetachedMonitor(storage, record, options.environment ?? process.env)
+    return {record, view: {runId: record.id, partitions: [], finished: false}, exitCode: ExitCode.ok, detached: {monitor}}
+  }
   return execute(storage, executor, record, options)
 }
 
 async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
   options.onStart?.(record)
+  await claimMonitorLease(storage, record.id)
   await executor.prepare(record)
-  const jobs: PartitionJob[] = record.plan.flatMap((quarter) =>
-    Array.from({length: quarter.partitions}, (_, partition) => ({
-      runId: record.id,
-      quarter: quarter.quarter,
-      partition,
-      runRecord: runRecordLocation(storage, record.id),
-    })),
-  )
+  const jobs = partitionJobs(storage, record)
   const handles: JobHandle[] = await executor.submit(record, jobs)
   record.jobs = handles
   await writeRunRecord(storage, record)

@@ -7,6 +7,14 @@ export function ngrams(terms: readonly string[], ngramMax: number): string[] {
   return result
 }
 
+/** BERTopic's ClassTfidfTransformer options. */
+export interface ClassTfidfOptions {
+  /** idf = ln((A + 1) / (f + 0.5)) instead of ln(1 + A / f); negative for terms more frequent than A + 0.5. */
+  bm25Weighting?: boolean
+  /** tf = √(row-normalised count) instead of the count share. */
+  reduceFrequentWords?: boolean
+}
+
 /** c-TF-IDF over classes (topics), BERTopic's formula: tf = row-normalised counts, idf = ln(1 + A / f). */
 export interface ClassTfidf {
   /** Terms kept, sorted alphabetically. */
@@ -23,7 +31,7 @@ export interface ClassTfidf {
  * Computes c-TF-IDF. `classes[c]` holds class c's term counts. A term must occur in at least `minDf` classes
  * (BERTopic fits its vectorizer on one document per class); when that leaves nothing, every term is kept.
  */
-export function classTfidf(classes: readonly Map<string, number>[], minDf: number): ClassTfidf {
+export function classTfidf(classes: readonly Map<string, number>[], minDf: number, options: ClassTfidfOptions = {}): ClassTfidf {
   const documentFrequency = new Map<string, number>()
   for (const counts of classes) for (const term of counts.keys()) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1)
   let vocabulary = [...documentFrequency.keys()].filter((term) => documentFrequency.get(term)! >= minDf)
@@ -46,10 +54,17 @@ export function classTfidf(classes: readonly Map<string, number>[], minDf: numbe
     totalWords += row.reduce((sum, value) => sum + value, 0)
   }
   const averageWords = Math.trunc(totalWords / Math.max(1, counts.length))
-  const idf = Float64Array.from(totalPerTerm, (total) => (total > 0 ? Math.log(1 + averageWords / total) : 0))
+  const idf = Float64Array.from(totalPerTerm, (total) => {
+    if (total === 0) return 0
+    return options.bm25Weighting ? Math.log((averageWords + 1) / (total + 0.5)) : Math.log(1 + averageWords / total)
+  })
   const scores = counts.map((row) => {
     const sum = row.reduce((accumulator, value) => accumulator + value, 0)
-    return Float64Array.from(row, (value, column) => (sum > 0 ? (value / sum) * idf[column]! : 0))
+    return Float64Array.from(row, (value, column) => {
+      if (sum === 0) return 0
+      const share = value / sum
+      return (options.reduceFrequentWords ? Math.sqrt(share) : share) * idf[column]!
+    })
   })
   return {vocabulary, idf, scores, columns}
 }

@@ -1,5 +1,6 @@
 import {createRequire} from 'node:module'
 import type {FirmTranscript} from '../../sources/transcript-source.js'
+import {isPersonName, personNameWords} from './person-names.js'
 
 const require = createRequire(import.meta.url)
 
@@ -13,7 +14,7 @@ export interface PreparedSentence {
   speakerType: string
   /** The raw sentence: embedded and written out. */
   text: string
-  /** Cleaned terms for keywords: lowercase lemmas without stop words, numbers, dates, money, percents. */
+  /** Cleaned terms for keywords: lowercase lemmas without stop words, numbers, dates, money, percents or person names. */
   terms: string[]
 }
 
@@ -74,6 +75,7 @@ export function isBoilerplate(sentence: string): boolean {
 export function preprocess(transcript: FirmTranscript, options: PreprocessOptions): PreparedSentence[] {
   const {its} = nlp()
   const sentences: PreparedSentence[] = []
+  const nameWords = personNameWords(transcript)
   for (const component of transcript.components) {
     if (options.dropOperator && /^operator$/i.test(component.speakerType)) continue
     const split: {text: string; terms: string[]}[] = []
@@ -87,6 +89,7 @@ export function preprocess(transcript: FirmTranscript, options: PreprocessOption
           if (token.out(its.stopWordFlag) as unknown as boolean) return
           const entity = token.parentEntity()
           if (entity && droppedEntities.has(entity.out(its.type))) return
+          if (isPersonName(token.out(), nameWords)) return
           let lemma = token.out(its.lemma).toLowerCase()
           lemma = lemmaFixes[lemma] ?? lemma
           if (lemma.length < 2 || callStopWords.has(lemma) || !/[a-z]/.test(lemma) || /\d/.test(lemma)) return

@@ -1,0 +1,168 @@
+import {SubmitJobCommand, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
+import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
+import {readProgress} from '../../src/core/progress.js'
+import type {RunRecord} from '../../src/core/run-record.js'
+import {type BatchClients, type BatchEndpoint, createBatchClients} from './clients.js'
+import {describeJobs} from './describe-jobs.js'
+import {followJobLogs} from './job-logs.js'
+import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
+import {checkReadyToSubmit} from './preflight.js'
+import {queueReasons} from './queue-reasons.js'
+import {planSubmissions} from './submission.js'
+
+/** What a Batch handle carries besides the core's fields, so any machine can watch the job from the run record. */
+interface BatchHandle extends JobHandle {
+  region: string
+  endpoint?: string
+  jobQueue: string
+  logGroup: string
+  stuckRunnableMinutes: number
+}
+
+/**
+ * Runs partitions as AWS Batch jobs (Spot, GPU): one array job per quarter, or `--parallel` chains of jobs. The jobs
+ * go on when the CLI exits; status, logs and cancel work from the handles in the run record.
+ */
+export class BatchExecutor implements Executor {
+  readonly name = 'batch'
+  readonly capabilities: ExecutorCapabilities = {gpus: true, remote: true, logs: true, detached: true}
+  private readonly clients = new Map<string, BatchClients>()
+
+  constructor(
+    private readonly context: ExecutorContext,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async prepare(run: RunRecord): Promise<void> {
+    await checkReadyToSubmit(this.clientsFor(endpointOf(run.config.batch)).batch, run.config.batch, this.context.storage)
+  }
+
+  async describeSubmission(run: RunRecord, jobs: PartitionJob[]): Promise<unknown> {
+    const planned = planSubmissions(run.id, jobs, run.executor.parallel, run.config.batch)
+    return {
+      endpoint: endpointOf(run.config.batch),
+      submitJob: planned.map((submission) => ({
+        ...submission.input,
+        ...(submission.after ? {dependsOn: [{jobId: `<job id of ${submission.after}>`}]} : {}),
+      })),
+    }
+  }
+
+  async submit(run: RunRecord, jobs: PartitionJob[]): Promise<JobHandle[]> {
+    const settings = run.config.batch
+    const {batch} = this.clientsFor(endpointOf(settings))
+    const jobIds = new Map<string, string>()
+    const handles: JobHandle[] = []
+    for (const submission of planSubmissions(run.id, jobs, run.executor.parallel, settings)) {
+      const dependsOn = submission.after ? [{jobId: jobIds.get(submission.after)!}] : undefined
+      const response = await batch.send(new SubmitJobCommand({...submission.input, ...(dependsOn ? {dependsOn} : {})}))
+      jobIds.set(submission.key, response.jobId!)
+      for (const job of submission.partitions) {
+        const id = submission.array ? `${response.jobId}:${job.partition}` : response.jobId!
+        handles.push(this.handleOf(run, job, id, settings))
+      }
+    }
+    return handles
+  }
+
+  async status(handles: JobHandle[]): Promise<JobState[]> {
+    const details = new Map<string, JobDetail>()
+    for (const [key, group] of groupByEndpoint(handles)) {
+      const found = await describeJobs(this.clientsFor(group[0]!).batch, group.map((handle) => handle.id))
+      for (const [id, detail] of found) details.set(`${key} ${id}`, detail)
+    }
+    const states = await Promise.all(
+      (handles as BatchHandle[]).map(async (handle) => {
+        const detail = details.get(`${endpointKey(handle)} ${handle.id}`)
+        return detail ? jobStateOf(handle, detail) : this.forgottenJob(handle)
+      }),
+    )
+    return this.explainStuck(handles as BatchHandle[], states, details)
+  }
+
+  async *logs(handle: JobHandle, options: {follow?: boolean} = {}): AsyncIterable<string> {
+    const batchHandle = handle as BatchHandle
+    const clients = this.clientsFor(batchHandle)
+    const describe = async (): Promise<JobDetail | undefined> => (await describeJobs(clients.batch, [handle.id])).get(handle.id)
+    yield* followJobLogs(clients.logs, batchHandle.logGroup, describe, options.follow ?? false)
+  }
+
+  async cancel(handles: JobHandle[]): Promise<void> {
+    // Terminating an array job's parent stops all its children; TerminateJob on a finished job changes nothing.
+    const targets = new Map<string, BatchHandle>()
+    for (const handle of handles as BatchHandle[]) targets.set(handle.id.split(':')[0]!, handle)
+    // Dependents first: a chain's later job would otherwise fail as "Dependent Job failed" instead of cancelled.
+    for (const [jobId, handle] of [...targets].reverse()) {
+      await this.clientsFor(handle).batch.send(new TerminateJobCommand({jobId, reason: `${cancelReasonPrefix} cancel (run ${handle.runId})`}))
+    }
+  }
+
+  private handleOf(run: RunRecord, job: PartitionJob, id: string, settings: BatchSettings): BatchHandle {
+    return {
+      executor: this.name,
+      runId: run.id,
+      quarter: job.quarter,
+      partition: job.partition,
+      id,
+      ...endpointOf(settings),
+      jobQueue: settings.jobQueue,
+      logGroup: settings.logGroup,
+      stuckRunnableMinutes: settings.stuckRunnableMinutes,
+    }
+  }
+
+  /** Batch forgets old finished jobs: then the worker's own progress file says how the partition ended. */
+  private async forgottenJob(handle: BatchHandle): Promise<JobState> {
+    const progress = await readProgress(this.context.storage, handle.runId, handle.quarter, handle.partition)
+    if (progress?.phase === 'done' && progress.exitCode === 0) return {handle, phase: 'succeeded', backendStatus: 'unknown to Batch; progress says done', attempts: progress.attempt}
+    return {handle, phase: 'failed', reason: `Batch does not know job ${handle.id} (finished long ago, or another account or region)`, backendStatus: 'unknown'}
+  }
+
+  /** Adds the queue's and compute environment's reasons to jobs RUNNABLE for longer than their threshold. */
+  private async explainStuck(handles: BatchHandle[], states: JobState[], details: Map<string, JobDetail>): Promise<JobState[]> {
+    const stuck = states.filter((state, index) => {
+      const handle = handles[index]!
+      const detail = details.get(`${endpointKey(handle)} ${handle.id}`)
+      const since = detail && detail.status === 'RUNNABLE' ? waitingSince(detail) : undefined
+      return since !== undefined && handle.stuckRunnableMinutes > 0 && this.now() - since > handle.stuckRunnableMinutes * 60_000
+    })
+    if (stuck.length === 0) return states
+    const first = stuck[0]!.handle as BatchHandle
+    const why = await queueReasons(this.clientsFor(first).batch, first.jobQueue)
+    for (const state of stuck) {
+      const handle = state.handle as BatchHandle
+      const detail = details.get(`${endpointKey(handle)} ${handle.id}`)!
+      const minutes = Math.floor((this.now() - waitingSince(detail)!) / 60_000)
+      state.reason = `RUNNABLE for ${minutes} min (threshold ${handle.stuckRunnableMinutes}): ${detail.statusReason ?? 'Batch gives no reason'}; ${why}`
+    }
+    return states
+  }
+
+  private clientsFor(where: BatchEndpoint): BatchClients {
+    const key = endpointKey(where)
+    let clients = this.clients.get(key)
+    if (!clients) {
+      clients = createBatchClients(where)
+      this.clients.set(key, clients)
+    }
+    return clients
+  }
+}
+
+function endpointOf(settings: BatchSettings): BatchEndpoint {
+  return {region: settings.region, ...(settings.endpoint ? {endpoint: settings.endpoint} : {})}
+}
+
+function endpointKey(where: BatchEndpoint): string {
+  return `${where.region} ${where.endpoint ?? ''}`
+}
+
+function groupByEndpoint(handles: JobHandle[]): Map<string, BatchHandle[]> {
+  const groups = new Map<string, BatchHandle[]>()
+  for (const handle of handles as BatchHandle[]) {
+    const key = endpointKey(handle)
+    groups.set(key, [...(groups.get(key) ?? []), handle])
+  }
+  return groups
+}

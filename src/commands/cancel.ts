@@ -1,0 +1,40 @@
+import {Flags} from '@oclif/core'
+import {exitCodeHelp} from '../core/exit-codes.js'
+import {cancelRun, type CancelOutcome} from '../core/run/cancel-run.js'
+import {selectRun} from '../core/run/select-run.js'
+import {openStorage} from '../storage/open-storage.js'
+import {FtmCommand} from '../ui/base-command.js'
+import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
+
+export default class Cancel extends FtmCommand {
+  static override summary = 'Cancel a run: its workers commit the firms they finished and stop.'
+  static override description = `Works from another shell or process than the one that started the run: the run's \`ftm run\` process (attached
+or detached) is told to cancel, or, when it is gone, the workers are stopped through the executor (process workers by
+the pids their progress files record). The record then says cancelled; \`ftm run --resume <id>\` continues the run.
+Cancelling a finished run changes nothing. A run id or --latest is required.
+
+Exit codes:
+${exitCodeHelp()}`
+
+  static override examples = ['<%= config.bin %> <%= command.id %> 20261128-143205-7f3a', '<%= config.bin %> <%= command.id %> --latest --root ./out --json']
+
+  static override args = runArgument
+  static override flags = {
+    ...latestFlag,
+    wait: Flags.boolean({description: 'wait until the workers have stopped (--no-wait: return once they are told)', default: true, allowNo: true}),
+    ...locateFlags,
+  }
+
+  async run(): Promise<CancelOutcome> {
+    const {args, flags} = await this.parse(Cancel)
+    const storage = openStorage(rootFromFlags(flags))
+    const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: false, command: 'cancel'})
+    const outcome = await cancelRun(storage, runId, {wait: flags.wait})
+    if (!this.jsonEnabled()) {
+      if (outcome.alreadyFinished) this.log(`Run ${runId} had already finished (${outcome.status}); nothing to cancel.`)
+      else if (outcome.status === 'running') this.log(`Run ${runId}: cancel sent; \`ftm status ${runId}\` shows when the workers have stopped.`)
+      else this.log(`Run ${runId} ${outcome.status}. Continue it with:  ftm run --resume ${runId} --root ${storage.uri}`)
+    }
+    return outcome
+  }
+}

@@ -1,0 +1,31 @@
+import {exitCodeHelp} from '../core/exit-codes.js'
+import {readRunStatus, type RunStatusReport} from '../core/run/run-status.js'
+import {selectRun} from '../core/run/select-run.js'
+import {openStorage} from '../storage/open-storage.js'
+import {FtmCommand} from '../ui/base-command.js'
+import {colorEnabled} from '../ui/color.js'
+import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
+import {formatRunStatus} from '../ui/format-status.js'
+
+export default class Status extends FtmCommand {
+  static override summary = "Show a run's state: partitions, firms done and failed, rates, ETAs, worker hosts."
+  static override description = `Reads the run record and the workers' progress files in storage, so it works from any process or machine
+that reaches the root; worker processes on this machine are checked to be alive. Without a run id: the latest run.
+
+Exit codes:
+${exitCodeHelp()}`
+
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> 20261128-143205-7f3a --root ./out --json']
+
+  static override args = runArgument
+  static override flags = {...latestFlag, ...locateFlags}
+
+  async run(): Promise<RunStatusReport> {
+    const {args, flags} = await this.parse(Status)
+    const storage = openStorage(rootFromFlags(flags))
+    const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: true, command: 'status'})
+    const report = await readRunStatus(storage, runId)
+    if (!this.jsonEnabled()) this.log(formatRunStatus(report, colorEnabled()))
+    return report
+  }
+}

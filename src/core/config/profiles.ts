@@ -1,0 +1,57 @@
+import {UserError} from '../errors.js'
+import type {ConfigLayer} from './load-config.js'
+
+type Tree = Record<string, unknown>
+
+/** The environment variable that selects a profile when --profile is not given. */
+export const profileVariable = 'FTM_PROFILE'
+
+/** A profile asked for, and who asked (`flag --profile` or the environment variable). */
+export interface ProfileRequest {
+  name: string
+  origin: string
+}
+
+/** The profile asked for by the flag, else by FTM_PROFILE; undefined when neither names one. */
+export function requestedProfile(flag: string | undefined, environment: NodeJS.ProcessEnv): ProfileRequest | undefined {
+  if (flag?.trim()) return {name: flag.trim(), origin: 'flag --profile'}
+  const fromEnvironment = environment[profileVariable]?.trim()
+  return fromEnvironment ? {name: fromEnvironment, origin: `environment variable ${profileVariable}`} : undefined
+}
+
+/**
+ * Splits a config file's layer into its base values and the chosen profile's values (`profiles.<name>`), which
+ * override the base; origins say `config file <file> (profile <name>)` so paths in a profile resolve from the file.
+ */
+export function applyProfile(fileLayer: ConfigLayer | undefined, file: string | undefined, request: ProfileRequest | undefined): ConfigLayer[] {
+  if (!fileLayer) {
+    if (request) {
+      throw new UserError(
+        `The profile "${request.name}" (from ${request.origin}) cannot be used: there is no ftm.config.json.`,
+        'Create ftm.config.json with {"profiles": {"<name>": {...}}}, pass --config, or drop --profile / FTM_PROFILE.',
+      )
+    }
+    return []
+  }
+  const {profiles, ...base} = fileLayer.values
+  if (profiles !== undefined && !isProfileTable(profiles)) {
+    throw new UserError(`"profiles" in ${file} must map names to objects.`, 'Write it as {"profiles": {"batch": {"executor": "batch", "parallel": 5}}}.')
+  }
+  const layers: ConfigLayer[] = [{values: base, originOf: fileLayer.originOf}]
+  if (!request) return layers
+  const chosen = profiles?.[request.name]
+  if (!chosen) {
+    const names = Object.keys(profiles ?? {})
+    throw new UserError(
+      `There is no profile "${request.name}" (from ${request.origin}) in ${file}.`,
+      names.length > 0 ? `Use one of: ${names.join(', ')}.` : `Add it under "profiles" in ${file}.`,
+    )
+  }
+  layers.push({values: chosen, originOf: () => `config file ${file} (profile ${request.name})`})
+  return layers
+}
+
+function isProfileTable(value: unknown): value is Record<string, Tree> {
+  const isTree = (candidate: unknown): candidate is Tree => typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
+  return isTree(value) && Object.values(value).every(isTree)
+}

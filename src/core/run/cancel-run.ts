@@ -1,0 +1,68 @@
+import {UserError} from '../errors.js'
+import {createExecutor} from '../executor-registry.js'
+import {isFinished} from '../executor.js'
+import {type Clock, poll} from '../poll.js'
+import {readRunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
+import type {Storage} from '../../storage/storage.js'
+import {isMonitorAlive, readMonitorLease} from './monitor-lease.js'
+import {signalProcess} from './process-liveness.js'
+import {jobStates} from './run-status.js'
+
+export interface CancelOptions {
+  environment?: NodeJS.ProcessEnv
+  /** Wait until the workers have stopped and the record says so (default true). */
+  wait?: boolean
+  clock?: Clock
+  signal?: AbortSignal
+}
+
+/** What `ftm cancel` did. */
+export interface CancelOutcome {
+  runId: string
+  /** The record's status afterwards (still `running` when not waiting). */
+  status: RunStatus
+  /** The run had already finished: nothing was stopped. */
+  alreadyFinished: boolean
+  /** How the cancel was delivered: to the run's monitor process, or to the jobs through the executor. */
+  via: 'monitor' | 'executor' | 'none'
+}
+
+/**
+ * Cancels a run from any process: the monitor (`ftm run`, attached or detached) on this machine gets SIGTERM and
+ * cancels like Ctrl-C; without a live monitor the executor stops the jobs (process workers by their recorded pids)
+ * and the record is set to cancelled once they have stopped. Workers commit the firms they finished.
+ */
+export async function cancelRun(storage: Storage, runId: string, options: CancelOptions = {}): Promise<CancelOutcome> {
+  const environment = options.environment ?? process.env
+  const record = await readRunRecord(storage, runId)
+  if (record.status !== 'running' && record.status !== 'planned') return {runId, status: record.status, alreadyFinished: true, via: 'none'}
+  const wait = options.wait ?? true
+  const pollOptions = {interval: 250, clock: options.clock, signal: options.signal}
+  const lease = await readMonitorLease(storage, runId)
+  if (lease && lease.pid !== process.pid && isMonitorAlive(lease) && signalProcess(lease.pid, 'SIGTERM')) {
+    if (!wait) return {runId, status: record.status, alreadyFinished: false, via: 'monitor'}
+    // The monitor finishes the record; if it dies first (killed before it could), stop the jobs from here.
+    await poll(async () => (await readRunRecord(storage, runId)).status !== 'running' || !isMonitorAlive(lease), pollOptions)
+    const after = await readRunRecord(storage, runId)
+    if (after.status !== 'running') return {runId, status: after.status, alreadyFinished: false, via: 'monitor'}
+  } else if (lease && isMonitorAlive(lease) === undefined) {
+    const executor = await createExecutor(record.executor.name, {storage, environment})
+    if (!executor.capabilities.remote) {
+      throw new UserError(`Run ${runId} is watched by process ${lease.pid} on ${lease.host}, another machine.`, `Run \`ftm cancel ${runId}\` on ${lease.host}.`)
+    }
+  }
+  const executor = await createExecutor(record.executor.name, {storage, environment})
+  await executor.cancel(record.jobs)
+  if (!wait) return {runId, status: record.status, alreadyFinished: false, via: 'executor'}
+  await poll(async () => (await executor.status(record.jobs)).every((state) => isFinished(state.phase)), pollOptions)
+  const latest = await readRunRecord(storage, runId)
+  if (latest.status === 'running') {
+    const states = await jobStates(storage, latest, environment)
+    const unfinished = states.filter((state) => !isFinished(state.phase)).length
+    latest.status = 'cancelled'
+    latest.reason = `cancelled by ftm cancel; partitions committed what they had finished${unfinished > 0 ? ` (${unfinished} never started)` : ''}`
+    latest.finishedAt = new Date().toISOString()
+    await writeRunRecord(storage, latest)
+  }
+  return {runId, status: latest.status, alreadyFinished: false, via: 'executor'}
+}

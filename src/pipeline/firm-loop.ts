@@ -1,0 +1,141 @@
+import type {WorkerContract} from './worker-contract.js'
+import {errorMessage, isUserError} from '../core/errors.js'
+import {ExitCode} from '../core/exit-codes.js'
+import type {FirmRef} from '../core/partition.js'
+import {withRetry} from '../core/retry.js'
+import type {RunRecord} from '../core/run-record.js'
+import type {FirmTranscript, TranscriptSource} from '../sources/transcript-source.js'
+import type {PartitionCheckpoints} from './checkpoints.js'
+import {CircuitBreaker} from './circuit-breaker.js'
+import type {Embedder} from './embedding/embedder.js'
+import {FirmError} from './firm-error.js'
+import {modelFirm} from './model-firm.js'
+import type {TopicNamer} from './naming/topic-namer.js'
+import {failedFirmRows, type FirmContext, modeledFirmRows} from './output/firm-rows.js'
+import {emptyRows, type TableRows} from './output/table-columns.js'
+import type {ProgressReporter} from './progress-reporter.js'
+import {commitWithRetry} from './storage-failures.js'
+
+/** Everything the firm loop of one partition needs. */
+export interface FirmLoop {
+  record: RunRecord
+  contract: WorkerContract
+  remaining: FirmRef[]
+  source: TranscriptSource
+  embedder?: Embedder
+  /** Names topics through the LLM; undefined when none is configured (keyword labels stay). */
+  namer?: TopicNamer
+  checkpoints: PartitionCheckpoints
+  reporter: ProgressReporter
+  /** Aborted by SIGTERM/SIGINT or a Spot notice: commit what is finished and stop. */
+  signal: AbortSignal
+  log: (line: string) => void
+}
+
+/** How the loop ended. */
+export interface LoopOutcome {
+  phase: 'done' | 'stopped' | 'tripped'
+  exitCode: number
+  reason?: string
+}
+
+interface FirmOutcome {
+  rows: TableRows
+  failure?: {kind: string; message: string}
+}
+
+/** Models the remaining firms in order, committing a chunk every checkpointInterval firms, on a stop and on a trip. */
+export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
+  const {record, contract, checkpoints, reporter} = loop
+  const breaker = new CircuitBreaker(record.config.worker)
+  let pending: TableRows = emptyRows()
+  const commit = async (): Promise<void> => {
+    const firms = pending.firms.length
+    if (firms === 0) return
+    await commitWithRetry(() => checkpoints.commit(pending), record.config.worker, loop.log)
+    pending = emptyRows()
+    await reporter.committed(firms)
+  }
+  for (const firm of loop.remaining) {
+    if (loop.signal.aborted) break
+    const context: FirmContext = {
+      runId: contract.runId,
+      quarter: contract.quarter,
+      partition: contract.partition,
+      firmId: firm.id,
+      firmName: firm.name,
+      attempt: reporter.progress.attempt,
+    }
+    const outcome = await processFirm(loop, context)
+    if (!outcome) break // stopped mid-firm: the firm is redone by the next attempt
+    for (const table of ['firms', 'topics', 'sentences'] as const) pending[table].push(...outcome.rows[table])
+    await reporter.firmFinished(outcome.failure !== undefined)
+    if (breaker.record(outcome.failure)) {
+      await commit()
+      return {phase: 'tripped', exitCode: ExitCode.breakerTripped, reason: breaker.reason}
+    }
+    if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
+  }
+  await commit()
+  if (loop.signal.aborted) return {phase: 'stopped', exitCode: ExitCode.terminated, reason: 'stopped by a signal after committing its checkpoint'}
+  return {phase: 'done', exitCode: ExitCode.ok}
+}
+
+/** Fetches and models one firm; a failure becomes the firm's row. Undefined when a stop interrupted it. */
+async function processFirm(loop: FirmLoop, context: FirmContext): Promise<FirmOutcome | undefined> {
+  const start = performance.now()
+  const elapsed = (): number => Math.round(performance.now() - start)
+  let transcript: FirmTranscript | undefined
+  let fetchMs: number | undefined
+  try {
+    transcript = await fetchTranscript(loop, context)
+    fetchMs = elapsed()
+    checkTranscript(transcript, loop.record.config.worker.maxCallCharacters)
+    const model = await modelFirm(transcript, loop.record.config.pipeline, loop.embedder!, loop.signal)
+    const namingStart = performance.now()
+    await loop.namer?.nameTopics(model, transcript.firmName || context.firmName, loop.signal)
+    model.timings.label += Math.round(performance.now() - namingStart)
+    const totalMs = elapsed()
+    loop.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
+    return {rows: modeledFirmRows(context, transcript, model, fetchMs, totalMs)}
+  } catch (error) {
+    if (loop.signal.aborted) return undefined
+    if (isUserError(error)) throw error // a per-run problem (e.g. the source file's columns): stops the partition
+    const failure = error instanceof FirmError ? {kind: error.kind, message: error.message} : {kind: 'model_error', message: errorMessage(error)}
+    loop.log(`firm ${context.firmId} failed: ${failure.kind}: ${failure.message}`)
+    return {rows: failedFirmRows(context, failure, {transcript, fetchMs, totalMs: elapsed()}), failure}
+  }
+}
+
+/** The firm's call, with transient source errors retried; a firm without a call fails as no_transcript. */
+async function fetchTranscript(loop: FirmLoop, context: FirmContext): Promise<FirmTranscript> {
+  const {retryAttempts, retryBaseMs} = loop.record.config.worker
+  let transcript: FirmTranscript | undefined
+  try {
+    transcript = await withRetry(() => loop.source.fetchFirm(context.firmId, context.quarter), {
+      attempts: retryAttempts,
+      baseDelayMs: retryBaseMs,
+      signal: loop.signal,
+      onRetry: (error, attempt, delay) => loop.log(`firm ${context.firmId}: source error (${errorMessage(error)}), try ${attempt + 1} in ${delay} ms`),
+    })
+  } catch (error) {
+    if (isUserError(error) || loop.signal.aborted) throw error
+    throw new FirmError('source_error', `the source failed for this firm: ${errorMessage(error)}`, {cause: error})
+  }
+  if (!transcript) throw new FirmError('no_transcript', `no earnings call for firm ${context.firmId} in ${context.quarter}`)
+  return transcript
+}
+
+/** Rejects calls that cannot be modeled before any work is spent on them. */
+export function checkTranscript(transcript: FirmTranscript, maxCharacters: number): void {
+  const characters = transcript.components.reduce((sum, component) => sum + component.text.length, 0)
+  if (transcript.components.every((component) => component.text.trim() === '')) {
+    throw new FirmError('bad_transcript', `call ${transcript.transcriptId} has no text in any of its ${transcript.components.length} components`)
+  }
+  if (characters > maxCharacters) {
+    throw new FirmError(
+      'bad_transcript',
+      `call ${transcript.transcriptId} has ${characters} characters of text, more than worker.maxCallCharacters = ${maxCharacters}`,
+    )
+  }
+}

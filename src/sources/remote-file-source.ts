@@ -1,0 +1,54 @@
+import {s3SettingsFromEnvironment} from '../core/config/storage-schema.js'
+import {UserError} from '../core/errors.js'
+import type {FirmRef} from '../core/partition.js'
+import type {Quarter} from '../core/quarter.js'
+import {cachedFile} from '../storage/local-cache.js'
+import {S3Storage} from '../storage/s3-storage.js'
+import type {FirmTranscript, TranscriptSource} from './transcript-source.js'
+
+/**
+ * A transcripts file on S3 (`s3://bucket/path/calls.parquet`): fetched once into the local cache (reused while its
+ * ETag is unchanged) and read by the file source for its format.
+ */
+export class RemoteFileSource implements TranscriptSource {
+  private inner?: Promise<TranscriptSource>
+
+  constructor(
+    private readonly uri: string,
+    private readonly open: (localFile: string) => TranscriptSource,
+  ) {}
+
+  async listQuarters(): Promise<Quarter[]> {
+    return (await (await this.source()).listQuarters?.()) ?? []
+  }
+
+  async listFirms(quarter: Quarter): Promise<FirmRef[]> {
+    return (await this.source()).listFirms(quarter)
+  }
+
+  async fetchFirm(firmId: string, quarter: Quarter): Promise<FirmTranscript | undefined> {
+    return (await this.source()).fetchFirm(firmId, quarter)
+  }
+
+  async close(): Promise<void> {
+    const inner = await this.inner?.catch(() => undefined)
+    await inner?.close()
+  }
+
+  private source(): Promise<TranscriptSource> {
+    this.inner ??= this.fetch()
+    return this.inner
+  }
+
+  private async fetch(): Promise<TranscriptSource> {
+    const slash = this.uri.lastIndexOf('/')
+    const folder = this.uri.slice(0, slash)
+    const storage = new S3Storage(folder, s3SettingsFromEnvironment(process.env))
+    const key = this.uri.slice(slash + 1)
+    if (!(await storage.describe(key))) {
+      throw new UserError(`The source file ${this.uri} does not exist.`, 'Check the bucket and key, and that the AWS credentials here may read it.')
+    }
+    const {file} = await cachedFile(storage, key)
+    return this.open(file)
+  }
+}
