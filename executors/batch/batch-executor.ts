@@ -69,13 +69,24 @@ export class BatchExecutor implements Executor {
   async status(handles: JobHandle[]): Promise<JobState[]> {
     const details = new Map<string, JobDetail>()
     for (const [key, group] of groupByEndpoint(handles)) {
-      const found = await describeJobs(this.clientsFor(group[0]!).batch, group.map((handle) => handle.id))
-      for (const [id, detail] of found) details.set(`${key} ${id}`, detail)
+      const client = this.clientsFor(group[0]!).batch
+      const found = await describeJobs(client, group.map((handle) => handle.id))
+      // Array children exist only once Batch has spawned them: until then, their parent speaks for them.
+      const unspawned = group.filter((handle) => !found.has(handle.id) && handle.id.includes(':')).map((handle) => handle.id.split(':')[0]!)
+      const parents = unspawned.length > 0 ? await describeJobs(client, unspawned) : new Map<string, JobDetail>()
+      for (const [id, detail] of [...parents, ...found]) details.set(`${key} ${id}`, detail)
     }
     const states = await Promise.all(
       (handles as BatchHandle[]).map(async (handle) => {
         const detail = details.get(`${endpointKey(handle)} ${handle.id}`)
-        return detail ? jobStateOf(handle, detail) : this.forgottenJob(handle)
+        if (detail) return jobStateOf(handle, detail)
+        const parent = details.get(`${endpointKey(handle)} ${handle.id.split(':')[0]}`)
+        if (parent && parent.status !== 'SUCCEEDED' && parent.status !== 'FAILED') {
+          return {handle, phase: 'pending' as const, backendStatus: `${parent.status} (array job, children not spawned yet)`, attempts: 0, interruptions: 0}
+        }
+        // An array job cancelled (or failed) before it spawned its children: the parent's end is theirs.
+        if (parent?.status === 'FAILED') return jobStateOf(handle, {...parent, attempts: []})
+        return this.forgottenJob(handle)
       }),
     )
     return this.explainStuck(handles as BatchHandle[], states, details)

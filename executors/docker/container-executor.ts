@@ -6,6 +6,7 @@ import {UserError} from '../../src/core/errors.js'
 import {describeWorkerExit, ExitCode} from '../../src/core/exit-codes.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
 import {logKey} from '../../src/core/layout.js'
+import {readProgress} from '../../src/core/progress.js'
 import {ftmVersion} from '../../src/core/package-root.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {containerName, localMounts, passedEnvironment, workerContainerSpec} from './container-spec.js'
@@ -32,7 +33,6 @@ interface ContainerJob {
   partition: PartitionJob
   containerId?: string
   cancelRequested: boolean
-  finished: Promise<void>
 }
 
 /** Runs each partition as a Docker container (one per partition) on a local or remote engine. */
@@ -40,6 +40,8 @@ export class ContainerExecutor implements Executor {
   readonly name: string
   readonly capabilities: ExecutorCapabilities
   private readonly jobs = new Map<string, ContainerJob>()
+  /** Jobs of another ftm process that this one cancelled. */
+  private readonly cancelled = new Set<string>()
   private client?: DockerClient
   private settings?: ExecutorSettings
   private visibleGpus?: string[]
@@ -87,10 +89,10 @@ export class ContainerExecutor implements Executor {
     const user = mounts.length > 0 && typeof process.getuid === 'function' ? `${process.getuid()}:${process.getgid!()}` : undefined
     return partitions.map((partition) => {
       const name = containerName(partition)
-      const handle: JobHandle = {executor: this.name, runId: run.id, quarter: partition.quarter, partition: partition.partition, id: name}
-      const job: ContainerJob = {state: {handle, phase: 'pending'}, partition, cancelRequested: false, finished: Promise.resolve()}
+      const handle: JobHandle = {executor: this.name, runId: run.id, quarter: partition.quarter, partition: partition.partition, id: name, host: settings.host, sshKey: settings.sshKey}
+      const job: ContainerJob = {state: {handle, phase: 'pending'}, partition, cancelRequested: false}
       this.jobs.set(name, job)
-      job.finished = pool.run((slot) =>
+      void pool.run((slot) =>
         this.runContainer(client, job, {
           image: settings.image,
           network: settings.network,
@@ -106,22 +108,16 @@ export class ContainerExecutor implements Executor {
     })
   }
 
+  /** States of this process's jobs; for jobs of another (or a dead) ftm process, the container, else the worker's progress. */
   async status(handles: JobHandle[]): Promise<JobState[]> {
-    return Promise.all(
-      handles.map(async (handle) => {
-        const job = this.jobs.get(handle.id)
-        if (job) return job.state
-        const container = this.client ? await this.client.inspect(handle.id) : undefined
-        if (!container) return {handle, phase: 'failed', reason: 'no such container (removed, or started by another ftm process)'} satisfies JobState
-        return {handle, phase: container.running ? 'running' : container.exitCode === 0 ? 'succeeded' : 'failed', exitCode: container.exitCode, backendStatus: container.state}
-      }),
-    )
+    return Promise.all(handles.map(async (handle) => this.jobs.get(handle.id)?.state ?? (await this.observe(handle))))
   }
 
   async *logs(handle: JobHandle, options: {follow?: boolean} = {}): AsyncIterable<string> {
     const job = this.jobs.get(handle.id)
-    if (job?.containerId && job.state.phase === 'running' && this.client) {
-      yield* this.client.logLines(job.containerId, options)
+    const container = job ? (job.state.phase === 'running' ? job.containerId : undefined) : (await this.clientFor(handle).inspect(handle.id).catch(() => undefined))?.id
+    if (container) {
+      yield* this.clientFor(handle).logLines(container, options)
       return
     }
     const key = logKey(handle.runId, handle.quarter, handle.partition)
@@ -136,8 +132,10 @@ export class ContainerExecutor implements Executor {
       handles.map(async (handle) => {
         const job = this.jobs.get(handle.id)
         if (!job) {
-          const container = await this.client?.inspect(handle.id)
-          if (container) await removeContainers(this.client!, [container], this.settings?.stopTimeout ?? 60)
+          this.cancelled.add(handle.id)
+          const client = this.clientFor(handle)
+          const container = await client.inspect(handle.id)
+          if (container) await removeContainers(client, [container], this.settings?.stopTimeout ?? 60)
           return
         }
         if (job.cancelRequested) return
@@ -146,11 +144,6 @@ export class ContainerExecutor implements Executor {
         else if (job.containerId && this.client) await this.client.stop(job.containerId, this.settings?.stopTimeout ?? 60)
       }),
     )
-  }
-
-  /** Waits until every submitted container has finished and been removed (tests, and a clean exit). */
-  async settle(): Promise<void> {
-    await Promise.all([...this.jobs.values()].map((job) => job.finished))
   }
 
   private async runContainer(client: DockerClient, job: ContainerJob, spec: Parameters<typeof workerContainerSpec>[1]): Promise<void> {
@@ -179,6 +172,32 @@ export class ContainerExecutor implements Executor {
       if (job.containerId) await client.remove(job.containerId, true).catch(() => undefined)
       await log.close()
     }
+  }
+
+  /** A job of another ftm process: its container if it is still there, else what its worker last reported. */
+  private async observe(handle: JobHandle): Promise<JobState> {
+    const container = await this.clientFor(handle).inspect(handle.id)
+    if (container?.running) return {handle, phase: 'running', backendStatus: `container ${container.id.slice(0, 12)}`}
+    if (container && container.exitCode !== undefined) {
+      const phase = container.exitCode === 0 ? 'succeeded' : this.cancelled.has(handle.id) && container.exitCode === ExitCode.terminated ? 'cancelled' : 'failed'
+      return {handle, phase, exitCode: container.exitCode, reason: phase === 'succeeded' ? undefined : describeWorkerExit(container.exitCode), backendStatus: `exited ${container.exitCode}`}
+    }
+    const progress = await readProgress(this.context.storage, handle.runId, handle.quarter, handle.partition)
+    if (progress?.phase === 'done') return {handle, phase: 'succeeded', exitCode: 0, backendStatus: 'container removed'}
+    if (progress?.phase === 'stopped') return {handle, phase: 'cancelled', exitCode: progress.exitCode, reason: progress.reason, backendStatus: 'container removed'}
+    if (progress?.phase === 'tripped' || progress?.phase === 'failed') {
+      return {handle, phase: 'failed', exitCode: progress.exitCode, reason: progress.reason ?? describeWorkerExit(progress.exitCode), backendStatus: 'container removed'}
+    }
+    if (this.cancelled.has(handle.id)) return {handle, phase: 'cancelled', reason: 'cancelled; its container had not started or was gone', backendStatus: 'no container'}
+    if (progress) return {handle, phase: 'failed', reason: 'its container is gone although the worker had not finished', backendStatus: 'no container'}
+    return {handle, phase: 'pending', backendStatus: 'no container yet'}
+  }
+
+  /** The client of this run (after prepare), or one for the engine a handle names (status, logs, cancel from another process). */
+  private clientFor(handle: JobHandle): DockerClient {
+    if (this.client) return this.client
+    this.client = DockerClient.connect({host: typeof handle.host === 'string' ? handle.host : undefined, sshKey: typeof handle.sshKey === 'string' ? handle.sshKey : undefined, environment: this.context.environment})
+    return this.client
   }
 
   private ready(): {client: DockerClient; settings: ExecutorSettings} {

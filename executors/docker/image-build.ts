@@ -42,7 +42,14 @@ export async function buildImage(client: DockerClient, options: ImageBuildOption
     {context: packageRoot, src: productionContext},
     {t: first, dockerfile: productionDockerfile, buildargs: options.buildArgs ?? {}, rm: true, forcerm: true, labels: {'ftm.image': 'gpu'}},
   )
-  await client.followProgress(stream, options.onProgress)
+  try {
+    await client.followProgress(stream, options.onProgress)
+  } catch (error) {
+    throw new UserError(
+      `Building ${first} from ${productionDockerfile} failed: ${(error as Error).message.trim()}`,
+      'See the build output above. The GPU image pulls nvidia/cuda and node base images: on a machine without registry access use `ftm image build --offline` (CPU), or build on the instance with --host.',
+    )
+  }
   for (const tag of rest) {
     const [repo, version] = splitTag(tag)
     await client.docker.getImage(first!).tag({repo, tag: version})

@@ -3,37 +3,31 @@ import type {ExecutorSettings} from '../../src/core/config/executor-schema.js'
 import {UserError} from '../../src/core/errors.js'
 import type {ExecutorContext} from '../../src/core/executor.js'
 import type {RunRecord} from '../../src/core/run-record.js'
-import {parseSshHost} from '../docker/docker-client.js'
 import {ContainerExecutor} from '../docker/container-executor.js'
 
-/** True for a host that is this machine, where a local output folder is the same folder for the containers. */
-export function isLoopbackHost(settings: Pick<ExecutorSettings, 'host'>): boolean {
-  return ['127.0.0.1', 'localhost', '::1'].includes(parseSshHost(settings.host).host)
-}
-
-/** Checks an ec2 run: a host to reach and an output root the instance can write (S3; a local folder only on loopback). */
+/** Checks an ec2 run: a host to reach, an output root on S3 and a source the instance can read. */
 export function checkEc2Run(run: Pick<RunRecord, 'root' | 'source'>, settings: Pick<ExecutorSettings, 'host'>): void {
   if (!settings.host) {
     throw new UserError('The ec2 executor needs the instance to run on.', 'Pass --host ssh://user@host (e.g. --host ssh://ubuntu@ec2-3-91-10-20.compute-1.amazonaws.com).')
   }
-  if (!/^s3:\/\//i.test(run.root) && !isLoopbackHost(settings)) {
+  if (!/^s3:\/\//i.test(run.root)) {
     throw new UserError(
       `The ec2 executor writes to S3, but the output root is ${run.root}, a folder on this machine that ${settings.host} cannot see.`,
       'Pass --root s3://bucket/prefix (the instance needs S3 access: an instance role, or AWS_* credentials in your environment).',
     )
   }
-  if (run.source && path.isAbsolute(run.source) && !isLoopbackHost(settings)) {
+  if (run.source && path.isAbsolute(run.source)) {
     throw new UserError(
       `The source ${run.source} is a file on this machine, which ${settings.host} cannot read.`,
-      'Give the run a source the instance can reach (an s3:// location or the WRDS database).',
+      'Copy it to S3 and pass --source s3://bucket/key, or use the WRDS source (wrds://).',
     )
   }
 }
 
 /**
  * Runs each partition in a Docker container on one (GPU) instance, driving its engine over SSH (`--host
- * ssh://user@host`, key from the SSH agent or docker.sshKey). Output goes to S3; AWS credentials in the CLI's
- * environment are passed to the containers, never written to the run record.
+ * ssh://user@host`, key from the SSH agent or docker.sshKey). Output goes to S3; AWS credentials and S3 settings in
+ * the CLI's environment are passed to the containers, never written to the run record.
  */
 export class Ec2Executor extends ContainerExecutor {
   constructor(context: ExecutorContext) {
@@ -41,7 +35,7 @@ export class Ec2Executor extends ContainerExecutor {
       name: 'ec2',
       capabilities: {gpus: true, remote: true, logs: true, detached: false},
       checkRun: checkEc2Run,
-      mountsLocalPaths: (_run, settings) => isLoopbackHost(settings),
+      mountsLocalPaths: () => false,
       buildHint: (settings) =>
         `Build it on the instance with \`ftm image build --host ${settings.host} --tag ${settings.image}\`, or push it to a registry (\`ftm image push\`) and pull it there.`,
     })

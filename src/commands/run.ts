@@ -95,6 +95,7 @@ ${exitCodeHelp()}`
     if (!this.jsonEnabled()) {
       this.log(`Run ${record.id} started in the background${outcome.detached?.monitor ? ` (pid ${outcome.detached.monitor.pid})` : ''}.`)
       this.log(`  Watch:   ${next.status}\n  Logs:    ${next.logs}\n  Cancel:  ${next.cancel}`)
+      if (outcome.detached?.monitor?.logFile) this.log(`  Its own output goes to ${outcome.detached.monitor.logFile}`)
     }
     return {runId: record.id, status: record.status, root: record.root, detached: true, monitor: outcome.detached?.monitor, next}
   }

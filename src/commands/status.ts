@@ -1,11 +1,14 @@
+import {Flags} from '@oclif/core'
 import {exitCodeHelp} from '../core/exit-codes.js'
 import {readRunStatus, type RunStatusReport} from '../core/run/run-status.js'
 import {selectRun} from '../core/run/select-run.js'
+import {watchRun} from '../core/run/watch-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {colorEnabled} from '../ui/color.js'
 import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
 import {formatRunStatus} from '../ui/format-status.js'
+import {ProgressDisplay} from '../ui/progress-display.js'
 
 export default class Status extends FtmCommand {
   static override summary = "Show a run's state: partitions, firms done and failed, rates, ETAs, worker hosts."
@@ -18,12 +21,24 @@ ${exitCodeHelp()}`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> 20261128-143205-7f3a --root ./out --json']
 
   static override args = runArgument
-  static override flags = {...latestFlag, ...locateFlags}
+  static override flags = {
+    ...latestFlag,
+    watch: Flags.boolean({char: 'w', description: 'follow the run live (the view `ftm run` shows) until it ends, then report', exclusive: ['json']}),
+    ...locateFlags,
+  }
 
   async run(): Promise<RunStatusReport> {
     const {args, flags} = await this.parse(Status)
     const storage = openStorage(rootFromFlags(flags))
     const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: true, command: 'status'})
+    if (flags.watch) {
+      const display = new ProgressDisplay(process.stdout)
+      const abort = new AbortController()
+      const stop = (): void => abort.abort()
+      process.once('SIGINT', stop)
+      await watchRun(storage, runId, {onUpdate: (view) => display.update(view), signal: abort.signal}).finally(() => process.off('SIGINT', stop))
+      display.finish()
+    }
     const report = await readRunStatus(storage, runId)
     if (!this.jsonEnabled()) this.log(formatRunStatus(report, colorEnabled()))
     return report

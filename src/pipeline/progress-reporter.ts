@@ -2,9 +2,15 @@ import type {PartitionPhase, PartitionProgress} from '../core/progress.js'
 import {writeProgress} from '../core/progress.js'
 import type {Storage} from '../storage/storage.js'
 
-/** Keeps a partition's progress file up to date without writing it more than about once a second. */
+/**
+ * Keeps a partition's progress file up to date without writing it more often than `minimumIntervalMs` (each write
+ * is a PUT on S3). Commits and phase changes write at once; a skipped update is written when the interval is up,
+ * so the file never lags by more than one interval.
+ */
 export class ProgressReporter {
   private lastWrite = 0
+  private trailing?: NodeJS.Timeout
+  private writing: Promise<void> = Promise.resolve()
 
   constructor(
     private readonly storage: Storage,
@@ -31,15 +37,28 @@ export class ProgressReporter {
     this.progress.phase = phase
     Object.assign(this.progress, details)
     await this.write(true)
+    if (phase !== 'running' && phase !== 'starting') clearTimeout(this.trailing)
   }
 
   private async write(force: boolean): Promise<void> {
-    const now = Date.now()
-    if (!force && now - this.lastWrite < this.minimumIntervalMs) return
-    this.lastWrite = now
-    const elapsedSeconds = (now - Date.parse(this.progress.startedAt)) / 1000
+    const wait = this.lastWrite + this.minimumIntervalMs - Date.now()
+    if (!force && wait > 0) {
+      this.trailing ??= setTimeout(() => {
+        this.trailing = undefined
+        void this.write(true).catch(() => undefined)
+      }, wait).unref()
+      return
+    }
+    clearTimeout(this.trailing)
+    this.trailing = undefined
+    this.lastWrite = Date.now()
+    const elapsedSeconds = (this.lastWrite - Date.parse(this.progress.startedAt)) / 1000
     this.progress.rate = elapsedSeconds > 0 ? this.progress.firmsProcessed / elapsedSeconds : 0
-    this.progress.updatedAt = new Date(now).toISOString()
-    await writeProgress(this.storage, this.progress)
+    this.progress.updatedAt = new Date(this.lastWrite).toISOString()
+    // Writes go one after another, so a late write never replaces a newer one.
+    const snapshot = structuredClone(this.progress)
+    const next = this.writing.catch(() => undefined).then(() => writeProgress(this.storage, snapshot))
+    this.writing = next
+    await next
   }
 }

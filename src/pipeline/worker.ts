@@ -79,7 +79,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       attempt: (previous?.attempt ?? 0) + 1,
       host: hostname(),
       pid: process.pid,
-    })
+    }, worker.progressIntervalSeconds * 1000)
     options.log(
       `ftm worker: run ${contract.runId} ${contract.quarter} partition ${contract.partition}: ${remaining.length} of ${manifest.firms.length} firms to do (attempt ${reporter.progress.attempt})`,
     )

@@ -53,7 +53,7 @@ export function formatRunList(root: string, runs: RunListing[], color: boolean):
       ['run', 'status', 'quarters', 'firms', 'partitions', 'executor', 'started', 'finished'],
       runs.map((run) => [
         run.runId,
-        colorPhase(run.stalled ? 'running (stalled)' : run.status, color),
+        colorPhase(run.monitorGone ? 'running (no monitor)' : run.status, color),
         describeQuarters(run.quarters),
         run.firms,
         run.partitions,

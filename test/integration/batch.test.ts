@@ -1,8 +1,12 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {BatchExecutor} from '../../executors/batch/batch-executor.js'
+import {createBatchClients} from '../../executors/batch/clients.js'
+import {describeJobs} from '../../executors/batch/describe-jobs.js'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
+import {loadConfig} from '../../src/core/config/load-config.js'
 import type {DryRun} from '../../src/core/dry-run.js'
+import type {RunRecord} from '../../src/core/run-record.js'
 import {openStorage} from '../../src/storage/open-storage.js'
 import {parseJson, runCli, startCli} from '../support/cli.js'
 import {startFakeBatch, type FakeBatch} from '../support/fake-batch/server.js'
@@ -39,6 +43,9 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
 
   it('batch setup registers the job definition once, creates the Spot queue, and a second setup changes nothing', async () => {
     const create = ['--create', '--subnets', 'subnet-1', '--security-groups', 'sg-1', '--instance-role', 'ecsInstanceRole']
+    const dry = parseJson<{requests: {operation: string; input: unknown}[]}>(await cli(['batch', 'setup', '--image', 'ftm-pipeline:test', ...create, ...settings(), '--dry-run', '--json']))
+    expect(dry.requests.map((request) => request.operation)).toEqual(['RegisterJobDefinition', 'CreateComputeEnvironment', 'CreateJobQueue'])
+    expect(fake.calls).toEqual([])
     const first = await cli(['batch', 'setup', '--image', 'ftm-pipeline:test', ...create, ...settings(), '--json'])
     expect(first.exitCode, first.stdout + first.stderr).toBe(0)
     const outcome = parseJson<{jobDefinition: {registered: boolean; revision: number}; requests: {operation: string}[]; problems: string[]}>(first)
@@ -46,6 +53,7 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
     expect(outcome.requests.map((request) => request.operation)).toEqual(['RegisterJobDefinition', 'CreateComputeEnvironment', 'CreateJobQueue'])
     expect(outcome.problems).toEqual([])
     const registered = fake.calls.find((call) => call.operation === 'RegisterJobDefinition')!.body
+    expect(registered).toEqual(dry.requests[0]!.input)
     expect(registered.retryStrategy).toEqual({
       attempts: 3,
       evaluateOnExit: [
@@ -102,11 +110,11 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
   it('a Spot interruption mid-partition is retried and resumes from its checkpoint: every firm exactly once', async () => {
     const {file, firmIds} = sampleSubset({firms: 14, quarters: [quarter]})
     const root = temporaryFolder()
-    const running = startCli(['run', '--source', file, '--root', root, '--executor', 'batch', '--parallel', '2', '--partitions', '2', '--checkpoint-interval', '3', ...settings(), '--json'], {environment: awsEnvironment})
+    const running = startCli(['run', '--source', file, '--root', root, '--executor', 'batch', '--parallel', '2', '--partitions', '2', '--checkpoint-interval', '3', '--set', 'worker.progressIntervalSeconds=0', ...settings(), '--json'], {environment: awsEnvironment})
     const observed = await waitFor(() => {
       const progress = readPartitionProgress(root, quarter, 0)
       return progress && progress.firmsCommitted >= 3 && progress.firmsProcessed > progress.firmsCommitted ? progress : undefined
-    })
+    }, 5, running)
     const child = [...fake.jobs.jobs.values()].find((job) => job.jobName === `ftm-${observed.runId}-${quarter}` && job.index === 0)!
     const reason = fake.scheduler.interruptSpot(child.jobId)
     const finished = await running
@@ -187,6 +195,32 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
     const handle = {executor: 'batch', runId: 'x', quarter, partition: 0, id: job.jobId, region: 'us-east-1', endpoint: fake.endpoint, jobQueue: 'ftm-spot', logGroup: '/aws/batch/job', stuckRunnableMinutes: 0}
     const [state] = await executor(root).status([handle])
     expect(state!.phase).toBe('succeeded')
+  })
+
+  it('array children not spawned yet are pending; cancelled before they exist, they are cancelled', async () => {
+    const root = temporaryFolder()
+    const {config} = loadConfig({cwd: root, environment: {}, assignments: [`batch.endpoint=${fake.endpoint}`], flags: {values: {root, parallel: 3}, names: {}}})
+    const record = {id: '20261128-120000-abcd', config, executor: {name: 'batch', parallel: 3}} as RunRecord
+    const jobs = [0, 1, 2].map((partition) => ({runId: record.id, quarter, partition, runRecord: `${root}/runs/${record.id}/run.json`}))
+    fake.scheduler.paused = true
+    try {
+      const handles = await executor(root).submit(record, jobs)
+      const pending = await executor(root).status(handles)
+      expect(pending.map((state) => [state.phase, state.backendStatus])).toEqual(Array.from({length: 3}, () => ['pending', 'SUBMITTED (array job, children not spawned yet)']))
+      await executor(root).cancel(handles)
+      const cancelled = await executor(root).status(handles)
+      expect(cancelled.map((state) => state.phase)).toEqual(['cancelled', 'cancelled', 'cancelled'])
+    } finally {
+      fake.scheduler.paused = false
+    }
+  })
+
+  it('DescribeJobs asks for at most 100 ids at a time; ids Batch does not know are left out', async () => {
+    const before = fake.calls.length
+    const ids = [...Array.from({length: 249}, (_, index) => `forgotten-${index}`), [...fake.jobs.jobs.keys()][0]!]
+    const found = await describeJobs(createBatchClients({region: 'us-east-1', endpoint: fake.endpoint}).batch, ids)
+    expect([...found.keys()]).toEqual([ids[249]])
+    expect(fake.calls.slice(before).map((call) => (call.body.jobs as string[]).length)).toEqual([100, 100, 50])
   })
 })
 

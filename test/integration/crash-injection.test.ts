@@ -25,7 +25,7 @@ describe('crash injection', () => {
       source: path.join(data, 'transcripts.csv'),
       root,
       partitions: 1,
-      set: [`worker.checkpointInterval=${checkpointInterval}`],
+      set: [`worker.checkpointInterval=${checkpointInterval}`, 'worker.progressIntervalSeconds=0'],
     })
     const random = seededRandom(2026)
     // Kill points: a SIGKILL after a random number of finished firms, a SIGTERM now and then.
@@ -40,7 +40,7 @@ describe('crash injection', () => {
         const current = readPartitionProgress(root, quarter)
         if (!current || current.attempt !== startedAttempt || current.phase !== 'running') return undefined
         return current.firmsProcessed >= target || current.firmsResumed + current.firmsProcessed >= firmCount - 2 ? current : undefined
-      }, 5)
+      }, 5, worker)
       if (progress.firmsResumed + progress.firmsProcessed >= firmCount - 2) {
         await worker
         break

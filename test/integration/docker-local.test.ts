@@ -18,6 +18,8 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
   const runIds: string[] = []
   const data = sampleSubset({firms: 3, quarters: ['2024Q1']})
   const common = ['--source', data.file, '--quarters', '2024Q1', '--json']
+  // Long enough that a container is still working when a test interrupts it.
+  const longer = ['--source', sampleSubset({firms: 12, quarters: ['2024Q1']}).file, '--quarters', '2024Q1', '--json']
 
   beforeAll(async () => {
     image = await ensureTestImage()
@@ -34,6 +36,15 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
     const again = await runCli(['image', 'build', '--offline', '--json'])
     expect(again.exitCode, again.stderr).toBe(0)
     expect(JSON.parse(again.stdout)).toMatchObject({image, reused: true, offline: true})
+  })
+
+  it('sends the GPU Dockerfile with its build arguments to the engine and reports a failed build with what to do', async () => {
+    // A base tag that exists in no registry: the build stops at its first FROM, with or without network.
+    const build = await runCli(['image', 'build', '--tag', 'ftm-gpu-test:never', '--build-arg', 'NODE_VERSION=0-ftm-missing', '--json'])
+    expect(build.exitCode).toBe(2)
+    const error = JSON.parse(build.stdout).error as {message: string; hint: string}
+    expect(error.message).toMatch(/^Building ftm-gpu-test:never from pipeline-image\/Dockerfile failed: .*node:0-ftm-missing-bookworm-slim|^Building ftm-gpu-test:never from pipeline-image\/Dockerfile failed: .*registry/)
+    expect(error.hint).toContain('ftm image build --offline')
   })
 
   it('writes the same rows for a partition as the process executor, and leaves no container behind', async () => {
@@ -118,7 +129,7 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
 
   it('cancels a run on Ctrl-C: the container commits, stops and is removed', async () => {
     const root = temporaryFolder()
-    const cli = startCli(['run', ...common, '--root', root, '--executor', 'local', '--gpus', 'none', '--image', image, '--checkpoint-interval', '1'])
+    const cli = startCli(['run', ...longer, '--root', root, '--executor', 'local', '--gpus', 'none', '--image', image, '--checkpoint-interval', '1'])
     await waitFor(() => ((readPartitionProgress(root, '2024Q1')?.firmsCommitted ?? 0) >= 1 ? true : undefined))
     const runId = onlyRunId(root)!
     runIds.push(runId)
@@ -135,7 +146,7 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
 
   it('finds the containers of a CLI that died and cleans them up', async () => {
     const root = temporaryFolder()
-    const cli = startCli(['run', ...common, '--root', root, '--executor', 'local', '--gpus', 'none', '--image', image, '--checkpoint-interval', '1'])
+    const cli = startCli(['run', ...longer, '--root', root, '--executor', 'local', '--gpus', 'none', '--image', image, '--checkpoint-interval', '1'])
     await waitFor(() => ((readPartitionProgress(root, '2024Q1')?.firmsProcessed ?? 0) >= 1 ? true : undefined))
     const runId = onlyRunId(root)!
     runIds.push(runId)
@@ -143,11 +154,28 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
     await cli
     const name = `ftm-${runId}-2024q1-p0`
     expect(await containersOfRun(runId)).toEqual([name])
+    const status = parseJson<{partitions: Array<{phase: string}>}>(await runCli(['status', runId, '--root', root, '--json']))
+    expect(status.partitions.map((partition) => partition.phase)).toEqual(['running'])
     const listed = parseJson<{containers: Array<{name: string; orphan: boolean}>}>(await runCli(['doctor', '--gpus', 'none', '--image', image, '--json']))
     expect(listed.containers).toContainEqual(expect.objectContaining({name, orphan: true}))
     const cleaned = await runCli(['doctor', '--gpus', 'none', '--image', image, '--clean'])
     expect(cleaned.exitCode, cleaned.stderr).toBe(0)
     expect(cleaned.stdout).toContain(`Removed ${name}`)
+    expect(await containersOfRun(runId)).toEqual([])
+  })
+
+  it('cancels from another process with ftm cancel when the run\'s CLI has died', async () => {
+    const root = temporaryFolder()
+    const cli = startCli(['run', ...longer, '--root', root, '--executor', 'local', '--gpus', 'none', '--image', image, '--checkpoint-interval', '1'])
+    await waitFor(() => ((readPartitionProgress(root, '2024Q1')?.firmsProcessed ?? 0) >= 1 ? true : undefined))
+    const runId = onlyRunId(root)!
+    runIds.push(runId)
+    cli.kill('SIGKILL')
+    await cli
+    const cancel = await runCli(['cancel', runId, '--root', root, '--json'])
+    expect(cancel.exitCode, cancel.stdout + cancel.stderr).toBe(0)
+    expect(readRecord(root, runId).status).toBe('cancelled')
+    expect(readPartitionProgress(root, '2024Q1')?.phase).toMatch(/stopped|done/)
     expect(await containersOfRun(runId)).toEqual([])
   })
 })

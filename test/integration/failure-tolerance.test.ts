@@ -132,7 +132,7 @@ describe('failure tolerance', () => {
 
     it('commits the finished firms early and exits 143 so Batch retries the partition', async () => {
       // Given a metadata service that posts a notice once the worker finished two firms
-      const {file, goodIds} = callsWith(8, [])
+      const {file, goodIds} = callsWith(20, [])
       const root = temporaryFolder()
       server = createServer((request, response) => {
         if (request.method === 'PUT') return response.end('token')
@@ -143,7 +143,7 @@ describe('failure tolerance', () => {
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
       // When the worker watches for notices
-      const settings = ['worker.spotWatch=on', `worker.spotEndpoint=${endpoint}`, 'worker.spotPollSeconds=0.1', 'worker.checkpointInterval=1000']
+      const settings = ['worker.spotWatch=on', `worker.spotEndpoint=${endpoint}`, 'worker.spotPollSeconds=0.1', 'worker.checkpointInterval=1000', 'worker.progressIntervalSeconds=0']
       const result = await runCli(['run', '--source', file, '--root', root, '--partitions', '1', ...settings.flatMap((setting) => ['--set', setting])])
       // Then it stopped early, committing every firm it had finished
       expect(result.exitCode).toBe(1)

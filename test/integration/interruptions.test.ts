@@ -42,12 +42,12 @@ describe('interruptions lose nothing', () => {
     // Given a one-partition run committing every 3 firms
     const {file, firmIds} = sampleSubset({firms: 14, quarters: [quarter]})
     const root = temporaryFolder()
-    const first = startCli(['run', '--source', file, '--root', root, '--partitions', '1', '--checkpoint-interval', '3'])
+    const first = startCli(['run', '--source', file, '--root', root, '--partitions', '1', '--checkpoint-interval', '3', '--set', 'worker.progressIntervalSeconds=0'])
     // When its worker is killed after a commit, in the middle of the partition
     const progress = await waitFor(() => {
       const current = readPartitionProgress(root, quarter)
       return current && current.firmsCommitted >= 3 && current.firmsProcessed > current.firmsCommitted ? current : undefined
-    })
+    }, 5, first)
     process.kill(progress.pid, 'SIGKILL')
     const crashed = await first
     const runId = onlyRunId(root)!
@@ -79,12 +79,12 @@ describe('interruptions lose nothing', () => {
     // Given a run whose checkpoint interval is never reached
     const {file} = sampleSubset({firms: 10, quarters: [quarter]})
     const root = temporaryFolder()
-    const run = startCli(['run', '--source', file, '--root', root, '--partitions', '1', '--checkpoint-interval', '1000'])
+    const run = startCli(['run', '--source', file, '--root', root, '--partitions', '1', '--checkpoint-interval', '1000', '--set', 'worker.progressIntervalSeconds=0'])
     // When its worker gets SIGTERM after finishing some firms
     const progress = await waitFor(() => {
       const current = readPartitionProgress(root, quarter)
       return current && current.firmsProcessed >= 2 ? current : undefined
-    })
+    }, 5, run)
     expect(progress.firmsCommitted).toBe(0)
     process.kill(progress.pid, 'SIGTERM')
     await run
@@ -103,11 +103,11 @@ describe('interruptions lose nothing', () => {
     // Given a running run with two partitions
     const {file, firmIds} = sampleSubset({firms: 8, quarters: [quarter]})
     const root = temporaryFolder()
-    const run = startCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '2', '--checkpoint-interval', '1000'])
+    const run = startCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '2', '--checkpoint-interval', '1000', '--set', 'worker.progressIntervalSeconds=0'])
     await waitFor(() => {
       const current = readPartitionProgress(root, quarter)
       return current && current.firmsProcessed >= 1 ? current : undefined
-    })
+    }, 5, run)
     // When the user presses Ctrl-C
     run.kill('SIGINT')
     const cancelled = await run

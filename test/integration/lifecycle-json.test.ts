@@ -60,7 +60,7 @@ describe('--json results of plan, status, logs, runs, cancel and config show', (
     expect(followed.stdout).toMatch(/^2024Q1 part-00000 \| ftm worker: run /m)
     expect(followed.stdout).toMatch(/^2024Q1 part-00001 \| ftm worker: done$/m)
     const runs = parseJson<{root: string; runs: RunListing[]}>(await runCli(['runs', '--root', root, '--json']))
-    expect(runs).toEqual({root, runs: [expect.objectContaining({runId, status: 'succeeded', stalled: false, quarters: ['2024Q1'], firms: 4, partitions: 2})]})
+    expect(runs).toEqual({root, runs: [expect.objectContaining({runId, status: 'succeeded', monitorGone: false, quarters: ['2024Q1'], firms: 4, partitions: 2})]})
     const text = await runCli(['status', runId, '--root', root])
     expect(text.stdout).toContain(`Run ${runId}: succeeded`)
     expect(text.stdout).not.toContain('\x1b[')

@@ -105,6 +105,32 @@ describe('the run lifecycle from other processes', () => {
     expect(settled).toMatchObject({status: 'succeeded', stalled: false, totals: {firms: 6, firmsDone: 6, firmsCommitted: 6}})
   })
 
+  it('cancels from storage alone when the CLI is gone: SIGTERM to the recorded worker pid, then the record says cancelled', async () => {
+    // Given a run whose `ftm run` was killed while its first worker works (the second partition never started)
+    const {file} = sampleSubset({firms: 40, quarters: [quarter]})
+    const root = temporaryFolder()
+    const cli = startCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '1', '--checkpoint-interval', '1000'])
+    const first = await waitFor(() => {
+      const current = readPartitionProgress(root, quarter)
+      return current && current.firmsProcessed >= 1 && current.phase === 'running' ? current : undefined
+    })
+    started.push(first.pid)
+    cli.kill('SIGKILL')
+    await cli
+    const runId = onlyRunId(root)!
+    // When `ftm cancel` runs
+    const cancelled = await runCli(['cancel', '--latest', '--root', root, '--json'])
+    // Then it went through the executor, the worker committed what it had finished and exited 143, and the record is cancelled
+    expect(cancelled.exitCode, cancelled.stderr).toBe(0)
+    expect(parseJson<CancelOutcome>(cancelled)).toEqual({runId, status: 'cancelled', alreadyFinished: false, via: 'executor'})
+    const stopped = readPartitionProgress(root, quarter)!
+    expect(stopped).toMatchObject({pid: first.pid, phase: 'stopped', exitCode: 143})
+    expect(stopped.firmsCommitted).toBe(stopped.firmsProcessed)
+    await waitFor(() => (isProcessAlive(first.pid) ? undefined : true))
+    expect(readRecord(root, runId)).toMatchObject({status: 'cancelled', reason: expect.stringContaining('1 never started')})
+    expect(Number((await countRows(root, runId)).firms)).toBe(stopped.firmsCommitted)
+  })
+
   it('a run whose CLI was killed but whose workers finished is settled by `ftm status` from storage', async () => {
     // Given a one-partition run whose `ftm run` is killed while its worker goes on to the end
     const {file} = sampleSubset({firms: 4, quarters: [quarter]})
@@ -142,6 +168,12 @@ describe('the run lifecycle from other processes', () => {
     ])
     expect(status.partitions.every((partition) => partition.phase === 'succeeded')).toBe(true)
     expect(status.totals).toMatchObject({firms: 6, firmsDone: 6, phases: {succeeded: status.partitions.length}})
+    // And `ftm status --watch` shows the run's progress view over both quarters, then the report
+    const watched = await runCli(['status', runId, '--root', root, '--watch'])
+    expect(watched.exitCode, watched.stderr).toBe(0)
+    expect(watched.stdout).toMatch(/^2024Q1 part-00000 .*2\/2 firms.*succeeded$/m)
+    expect(watched.stdout).toMatch(/^2024Q2 part-00000 .*succeeded$/m)
+    expect(watched.stdout).toContain(`Run ${runId}: succeeded`)
     // When it is resumed although finished
     const again = await runCli(['run', '--resume', runId, '--root', root, '--json'])
     expect(again.exitCode, again.stderr).toBe(0)

@@ -55,9 +55,23 @@ export async function ensureTestImage(): Promise<string> {
     const result = await runCli(['image', 'build', '--offline', '--json'])
     if (result.exitCode !== 0) throw new Error(`ftm image build --offline failed (${result.exitCode}):\n${result.stdout}\n${result.stderr}`)
     // The CLI hashes the build as it is when it runs, which is the image to use.
-    return (JSON.parse(result.stdout) as {image: string}).image
+    const image = (JSON.parse(result.stdout) as {image: string}).image
+    await removeOlderTestImages(client, image)
+    return image
   } finally {
     rmSync(lock, {recursive: true, force: true})
+  }
+}
+
+/** Removes offline images of earlier builds so that a CI machine's disk does not fill up; images in use stay. */
+async function removeOlderTestImages(client: DockerClient, keep: string): Promise<void> {
+  const [repository] = keep.split(':')
+  const images = await client.docker.listImages({filters: {reference: [`${repository}:*`]}})
+  for (const tag of images.flatMap((image) => image.RepoTags ?? []).filter((tag) => tag !== keep)) {
+    await client.docker
+      .getImage(tag)
+      .remove()
+      .catch(() => undefined)
   }
 }
 

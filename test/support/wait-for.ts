@@ -3,11 +3,20 @@ import path from 'node:path'
 import type {PartitionProgress} from '../../src/core/progress.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 
-/** Polls `check` until it returns a value; the test's own timeout is the only limit (no wall-clock assertion). */
-export async function waitFor<T>(check: () => T | undefined, intervalMs = 25): Promise<T> {
+/**
+ * Polls `check` until it returns a value; the test's own timeout is the only limit (no wall-clock assertion).
+ * Given the process whose progress is watched, it fails at once when that process ends first instead of hanging.
+ */
+export async function waitFor<T>(check: () => T | undefined, intervalMs = 25, process?: PromiseLike<unknown>): Promise<T> {
+  let ended = false
+  void process?.then(
+    () => (ended = true),
+    () => (ended = true),
+  )
   for (;;) {
     const value = check()
     if (value !== undefined) return value
+    if (ended) throw new Error('the process ended before the awaited state was seen')
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
 }

@@ -146,11 +146,12 @@ describe('the ec2 executor', () => {
     expect(() => parseSshHost('tcp://10.0.0.5:2375')).toThrow(/not an ssh:\/\/user@host address/)
   })
 
-  it('writes to S3, allowing a local folder only when the host is this machine', () => {
+  it('writes to S3 and reads a source the instance can reach', () => {
     const settings = (host: string) => ({host})
     expect(() => checkEc2Run({root: '/tmp/out', source: 's3://b/calls.csv'}, settings('ssh://ubuntu@ec2-1-2-3-4.compute-1.amazonaws.com'))).toThrow(/writes to S3/)
     expect(() => checkEc2Run({root: 's3://b/out', source: '/home/me/calls.csv'}, settings('ssh://ubuntu@10.0.0.5'))).toThrow(/cannot read/)
-    expect(() => checkEc2Run({root: '/tmp/out', source: '/home/me/calls.csv'}, settings('ssh://me@127.0.0.1:2222'))).not.toThrow()
+    expect(() => checkEc2Run({root: 's3://b/out', source: 's3://b/calls.csv'}, settings('ssh://me@127.0.0.1:2222'))).not.toThrow()
+    expect(() => checkEc2Run({root: 's3://b/out', source: 'wrds://me@wrds-pgdata.wharton.upenn.edu'}, settings('ssh://me@10.0.0.5'))).not.toThrow()
     expect(() => checkEc2Run({root: 's3://b/out', source: 's3://b/calls.csv'}, settings(''))).toThrow(/needs the instance/)
   })
 })

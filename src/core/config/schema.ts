@@ -21,6 +21,7 @@ export const workerSchema = z.strictObject({
   spotEndpoint: z.string().url().describe('instance metadata endpoint polled for Spot notices'),
   spotPollSeconds: z.number().min(0.05).max(60).describe('seconds between Spot notice polls'),
   maxCallCharacters: positiveInteger.describe('calls with more text than this fail as bad_transcript'),
+  progressIntervalSeconds: z.number().min(0).max(600).describe('least seconds between progress-file writes (commits and phase changes always write)'),
 })
 
 /** The per-firm topic model. Defaults are the team's production settings for ~300 sentences per firm. */
@@ -93,6 +94,7 @@ export const defaultConfig: Config = {
     spotEndpoint: 'http://169.254.169.254',
     spotPollSeconds: 5,
     maxCallCharacters: 2_000_000,
+    progressIntervalSeconds: 1,
   },
   pipeline: {
     minSentences: 12,

@@ -1,6 +1,6 @@
 import {UserError} from '../errors.js'
 import {createExecutor} from '../executor-registry.js'
-import {isFinished} from '../executor.js'
+import {isFinished, type JobPhase} from '../executor.js'
 import {type Clock, poll} from '../poll.js'
 import {readRunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
@@ -45,16 +45,16 @@ export async function cancelRun(storage: Storage, runId: string, options: Cancel
     await poll(async () => (await readRunRecord(storage, runId)).status !== 'running' || !isMonitorAlive(lease), pollOptions)
     const after = await readRunRecord(storage, runId)
     if (after.status !== 'running') return {runId, status: after.status, alreadyFinished: false, via: 'monitor'}
-  } else if (lease && isMonitorAlive(lease) === undefined) {
-    const executor = await createExecutor(record.executor.name, {storage, environment})
-    if (!executor.capabilities.remote) {
-      throw new UserError(`Run ${runId} is watched by process ${lease.pid} on ${lease.host}, another machine.`, `Run \`ftm cancel ${runId}\` on ${lease.host}.`)
-    }
   }
   const executor = await createExecutor(record.executor.name, {storage, environment})
+  if (lease && isMonitorAlive(lease) === undefined && !executor.capabilities.remote) {
+    throw new UserError(`Run ${runId} is watched by process ${lease.pid} on ${lease.host}, another machine.`, `Run \`ftm cancel ${runId}\` on ${lease.host}.`)
+  }
   await executor.cancel(record.jobs)
   if (!wait) return {runId, status: record.status, alreadyFinished: false, via: 'executor'}
-  await poll(async () => (await executor.status(record.jobs)).every((state) => isFinished(state.phase)), pollOptions)
+  // A detached executor's backend settles pending jobs itself; elsewhere nothing starts them without a monitor.
+  const settled = (phase: JobPhase): boolean => (executor.capabilities.detached ? isFinished(phase) : phase !== 'running')
+  await poll(async () => (await executor.status(record.jobs)).every((state) => settled(state.phase)), pollOptions)
   const latest = await readRunRecord(storage, runId)
   if (latest.status === 'running') {
     const states = await jobStates(storage, latest, environment)

@@ -8,8 +8,8 @@ import {listRunIds} from './select-run.js'
 export interface RunListing {
   runId: string
   status: RunStatus
-  /** Recorded as running but its monitor process on this machine is gone: `ftm run --resume` continues it. */
-  stalled: boolean
+  /** Recorded as running but its `ftm run` process on this machine is gone (`ftm status` tells whether workers remain). */
+  monitorGone: boolean
   quarters: string[]
   firms: number
   partitions: number
@@ -26,11 +26,11 @@ export async function listRuns(storage: Storage, options: {limit?: number} = {})
   for (const runId of ids) {
     const record = await readJson<RunRecord>(storage, runRecordKey(runId)).catch(() => undefined)
     if (!record) continue
-    const stalled = record.status === 'running' && isMonitorAlive(await readMonitorLease(storage, runId)) === false
+    const monitorGone = record.status === 'running' && isMonitorAlive(await readMonitorLease(storage, runId)) === false
     listings.push({
       runId,
       status: record.status,
-      stalled,
+      monitorGone,
       quarters: record.plan.map((quarter) => quarter.quarter),
       firms: record.plan.reduce((sum, quarter) => sum + quarter.firms, 0),
       partitions: record.plan.reduce((sum, quarter) => sum + quarter.partitions, 0),

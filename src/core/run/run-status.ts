@@ -56,6 +56,7 @@ export async function readRunStatus(storage: Storage, runId: string, environment
   const states = await jobStates(storage, record, environment)
   const progressOf = new Map(progress.map((entry) => [`${entry.quarter}/${entry.partition}`, entry]))
   const partitions = states.map((state) => describePartition(state, progressOf.get(`${state.handle.quarter}/${state.handle.partition}`)))
+  if (record.status !== 'running') for (const partition of partitions) if (partition.phase === 'pending') partition.reason = 'never started'
   const allFinished = partitions.every((partition) => isFinished(partition.phase))
   // Nobody watches it: its monitor is gone, or a detached executor runs it without one.
   const unwatched = monitorAlive === false || lease === undefined

@@ -47,7 +47,7 @@ export interface FakeJob {
 export class JobTable {
   readonly jobs = new Map<string, FakeJob>()
 
-  constructor(private readonly resources: Resources) {}
+  constructor(readonly resources: Resources) {}
 
   submit(body: Record<string, unknown>, now: number): unknown {
     const name = String(body.jobName ?? '')

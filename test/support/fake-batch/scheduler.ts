@@ -30,6 +30,8 @@ export class Scheduler {
   private readonly busyGpus = new Set<number>()
   /** While set, RUNNABLE jobs stay RUNNABLE with this reason (no capacity). */
   capacityProblem?: string
+  /** While true, nothing moves (e.g. array children not yet spawned right after SubmitJob). */
+  paused = false
 
   constructor(
     private readonly table: JobTable,
@@ -48,6 +50,7 @@ export class Scheduler {
 
   /** One step for every job. */
   tick(now = Date.now()): void {
+    if (this.paused) return
     for (const job of [...this.table.jobs.values()]) this.step(job, now)
   }
 

@@ -1,0 +1,25 @@
+import {createExecutor} from '../executor-registry.js'
+import type {Executor} from '../executor.js'
+import {type Clock, poll} from '../poll.js'
+import {readRunRecord} from '../run-record.js'
+import type {Storage} from '../../storage/storage.js'
+import {observeRun, type RunView} from './monitor-run.js'
+
+/**
+ * Watches a run from any process (`ftm status --watch`): the same view `ftm run` shows, from the executor and the
+ * progress files, until every partition has finished or the run has ended with nothing left running.
+ */
+export async function watchRun(storage: Storage, runId: string, options: {onUpdate: (view: RunView) => void; signal?: AbortSignal; clock?: Clock; environment?: NodeJS.ProcessEnv}): Promise<void> {
+  let executor: Executor | undefined
+  await poll(
+    async () => {
+      const record = await readRunRecord(storage, runId)
+      if (record.jobs.length === 0) return record.status !== 'running' // not submitted yet (or never will be)
+      executor ??= await createExecutor(record.executor.name, {storage, environment: options.environment ?? process.env})
+      const view = await observeRun({storage, executor, runId, handles: record.jobs})
+      options.onUpdate(view)
+      return view.finished || (record.status !== 'running' && view.partitions.every((partition) => partition.state.phase !== 'running'))
+    },
+    {interval: 1000, minimumInterval: 250, signal: options.signal, clock: options.clock},
+  )
+}
