@@ -18,6 +18,8 @@ export const offlineExcludedPackages = [
   'playwright-core',
   '@aws-sdk/client-batch',
   '@aws-sdk/client-cloudwatch-logs',
+  'aws-cdk-lib',
+  'constructs',
 ] as const
 
 /** The Dockerfile of the offline image, relative to the package root. */

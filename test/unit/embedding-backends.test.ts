@@ -9,7 +9,7 @@ import {EndpointEmbedder} from '../../src/pipeline/embedding/endpoint-embedder.j
 import {symmetricEigen} from '../../src/pipeline/embedding/symmetric-eigen.js'
 import {TfidfSvdEmbedder, tfidfRows} from '../../src/pipeline/embedding/tfidf-svd-embedder.js'
 import {modelFirm} from '../../src/pipeline/model-firm.js'
-import {cosineSimilarity} from '../../src/pipeline/stages/maximal-marginal-relevance.js'
+import {cosineSimilarity} from '../../src/pipeline/stages/vectors.js'
 import {CsvSource} from '../../src/sources/csv-source.js'
 import {vocabularyOf, writeTinyModel} from '../../fixtures/tiny-model/generate.js'
 import {repositoryRoot} from '../support/cli.js'

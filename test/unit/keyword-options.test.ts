@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {classTfidf, topTerms} from '../../src/pipeline/stages/class-tfidf.js'
-import {cosineSimilarity, maximalMarginalRelevance} from '../../src/pipeline/stages/maximal-marginal-relevance.js'
+import {maximalMarginalRelevance} from '../../src/pipeline/stages/maximal-marginal-relevance.js'
+import {cosineSimilarity} from '../../src/pipeline/stages/vectors.js'
 import {isPersonName, personNameWords} from '../../src/pipeline/stages/person-names.js'
 import {preprocess} from '../../src/pipeline/stages/preprocess.js'
 import type {FirmTranscript} from '../../src/sources/transcript-source.js'

@@ -1,19 +1,16 @@
 import type {Config} from '../config/schema.js'
 import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
-import type {Executor, JobHandle, PartitionJob} from '../executor.js'
+import type {Executor, JobHandle} from '../executor.js'
 import {ExitCode} from '../exit-codes.js'
 import {UserError} from '../errors.js'
-import {ftmVersion} from '../package-root.js'
-import {newRunId} from '../run-id.js'
-import {readRunRecord, type RunRecord, runRecordLocation, writeRunRecord} from '../run-record.js'
-import {openSource} from '../../sources/open-source.js'
+import {readRunRecord, type RunRecord, writeRunRecord} from '../run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
 import {claimMonitorLease, isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
-import {planRun} from './plan-run.js'
+import {partitionJobs, planRecord} from './plan-record.js'
 
 export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
@@ -74,36 +71,11 @@ async function detach(storage: Storage, executor: Executor, record: RunRecord, o
   return {record, view, exitCode: ExitCode.ok, detached: {monitor}}
 }
 
-/** The partitions of a recorded run as jobs for its executor. */
-function partitionJobs(storage: Storage, record: RunRecord): PartitionJob[] {
-  return record.plan.flatMap((quarter) =>
-    Array.from({length: quarter.partitions}, (_, partition) => ({runId: record.id, quarter: quarter.quarter, partition, runRecord: runRecordLocation(storage, record.id)})),
-  )
-}
-
 /** Plans a run and writes its manifests and run record (status running), without starting anything. */
 export async function createRun(options: {config: Config; executorName: string; now?: () => Date; onWarning?: (message: string) => void}): Promise<{storage: Storage; record: RunRecord}> {
-  const {config} = options
-  const storage = openStorage(config.root)
-  const now = options.now?.() ?? new Date()
-  const runId = newRunId(now)
-  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning})
-  const plan = await planRun(runId, config, source).finally(() => source.close())
-  const record: RunRecord = {
-    version: 1,
-    id: runId,
-    status: 'running',
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-    ftmVersion,
-    root: storage.uri,
-    source: config.source!,
-    plan: plan.quarters,
-    config,
-    executor: {name: options.executorName, parallel: config.parallel},
-    jobs: [],
-  }
-  for (const manifest of plan.manifests) await writeManifest(storage, manifest)
+  const storage = openStorage(options.config.root)
+  const {record, manifests} = await planRecord({...options, storage, status: 'running', now: options.now?.()})
+  for (const manifest of manifests) await writeManifest(storage, manifest)
   await writeRunRecord(storage, record)
   return {storage, record}
 }

@@ -1,19 +1,11 @@
 import {UMAP} from 'umap-js'
 import type {PipelineConfig} from '../../core/config/schema.js'
 import {seededRandom} from './random.js'
+import {cosineSimilarity} from './vectors.js'
 
-/** 1 − cosine similarity. */
+/** 1 − cosine similarity (1 when either vector is zero). */
 export function cosineDistance(left: ArrayLike<number>, right: ArrayLike<number>): number {
-  let dot = 0
-  let leftNorm = 0
-  let rightNorm = 0
-  for (let index = 0; index < left.length; index++) {
-    dot += left[index]! * right[index]!
-    leftNorm += left[index]! * left[index]!
-    rightNorm += right[index]! * right[index]!
-  }
-  if (leftNorm === 0 || rightNorm === 0) return 1
-  return 1 - dot / Math.sqrt(leftNorm * rightNorm)
+  return 1 - cosineSimilarity(left, right)
 }
 
 /** Exact k nearest neighbours by cosine distance, each row starting with the point itself (as umap-js expects). */
