@@ -12,6 +12,8 @@ const sdkHomes = {
   pg: ['src/sources/**'],
   '@aws-sdk/client-secrets-manager': ['src/sources/**'],
   '@duckdb/node-api': ['src/inspect/**', 'src/pipeline/output/**', 'src/sources/**'],
+  'aws-cdk-lib': ['executors/batch/infra/**'],
+  constructs: ['executors/batch/infra/**'],
 }
 
 const restriction = (allowedHere) =>

@@ -4,6 +4,8 @@ import {defaultEstimate, estimateSchema} from './estimate-schema.js'
 import {defaultExecutorSettings, executorSchema} from './executor-schema.js'
 import {defaultLlm, llmSchema} from './llm-schema.js'
 import {batchSchema, defaultBatchSettings} from './batch-schema.js'
+import {defaultInfraSettings, infraSchema} from './infra-schema.js'
+import {defaultThemes, themesSchema} from './themes-schema.js'
 
 const positiveInteger = z.number().int().positive()
 const fraction = z.number().min(0).max(1)
@@ -67,7 +69,9 @@ export const configSchema = z.strictObject({
   llm: llmSchema,
   docker: executorSchema,
   batch: batchSchema,
+  infra: infraSchema,
   estimate: estimateSchema,
+  themes: themesSchema,
 })
 
 export type Config = z.infer<typeof configSchema>
@@ -82,6 +86,7 @@ export const defaultConfig: Config = {
   firmsPerPartition: 1000,
   docker: defaultExecutorSettings,
   batch: defaultBatchSettings,
+  infra: defaultInfraSettings,
   worker: {
     checkpointInterval: 50,
     allowFailures: true,
@@ -107,4 +112,5 @@ export const defaultConfig: Config = {
   },
   llm: defaultLlm,
   estimate: defaultEstimate,
+  themes: defaultThemes,
 }
