@@ -11,6 +11,7 @@ import {type RunSummary, summarizeRun} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
+import {themesAfterRun} from '../pipeline/themes/after-run.js'
 
 export default class Run extends FtmCommand {
   static override summary = 'Run the topic-modeling pipeline over the firms of one or more quarters.'
@@ -77,6 +78,7 @@ ${exitCodeHelp()}`
         ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel, detach: flags.detach})
         : await startRun({...callbacks, config, detach: flags.detach})
       display.finish()
+      await themesAfterRun(outcome, process.env)
       if (outcome.detached) return this.reportDetached(outcome)
       const summary = await summarize(outcome)
       if (!this.jsonEnabled()) this.printSummary(outcome, summary)

@@ -1,5 +1,6 @@
 import {UserError} from '../core/errors.js'
 import type {Parameter} from './views.js'
+import {themeReport} from './theme-report.js'
 
 /** What a canned report can be narrowed by. */
 export interface ReportOptions {
@@ -107,6 +108,7 @@ export const reports: Report[] = [
       GROUP BY table_name ORDER BY table_name`,
     parameters: () => [],
   },
+  themeReport,
 ]
 
 /** The report of a name; an unknown name is a user error listing the known ones. */

@@ -9,6 +9,7 @@ import type {Storage} from '../storage/storage.js'
 import {committedFiles} from './committed-files.js'
 import {derivedViews} from './derived-views.js'
 import {createTable, partitionsTable, runsTable} from './record-tables.js'
+import {createThemeViews, themeViewCatalog} from './theme-views.js'
 
 /** A value from a query, converted to plain JSON-friendly JavaScript. */
 export type Cell = string | number | boolean | null | Cell[]
@@ -29,6 +30,7 @@ export const viewCatalog: {name: string; description: string}[] = [
   {name: 'runs', description: 'one row per run record under the root: status, times, plan, executor'},
   {name: 'partitions', description: "one row per partition of this run from its progress file: phase, firms, throughput"},
   ...derivedViews.map(({name, description}) => ({name, description})),
+  ...themeViewCatalog,
 ]
 
 /**
@@ -55,6 +57,7 @@ export class ResultViews {
       const local = await Promise.all(files[table].map(async (key) => fetching(async () => localFile(storage, key))))
       await connection.run(tableSql(table, local, options.database ? 'TABLE' : 'VIEW'))
     }
+    await createThemeViews(connection, storage, runId, async (key) => fetching(async () => localFile(storage, key)), options.database ? 'TABLE' : 'VIEW')
     await createTable(connection, 'runs', await runsTable(storage))
     await createTable(connection, 'partitions', await partitionsTable(storage, runId))
     for (const view of derivedViews) await connection.run(`CREATE VIEW ${view.name} AS ${view.sql}`)
