@@ -1,23 +1,38 @@
 import {UserError} from '../core/errors.js'
 import {compareFirmIds, type FirmRef} from '../core/partition.js'
 import {type Quarter, quarterOfDate} from '../core/quarter.js'
-import {requiredColumns} from './csv-source.js'
 import type {FirmTranscript, SourceScope, TranscriptSource} from './transcript-source.js'
 
-/** One component row in the WRDS shape, every value as text. */
-export type ComponentRow = Partial<Record<(typeof requiredColumns)[number], string>>
+/** The columns of the WRDS component shape that ftm reads. */
+export const requiredColumns = [
+  'companyid',
+  'companyname',
+  'transcriptid',
+  'componentorder',
+  'componenttext',
+  'mostimportantdateutc',
+  'speakertypename',
+] as const
+
+/** One component row in the WRDS shape, every value as text, with where it is in the file when known. */
+export type ComponentRow = Partial<Record<(typeof requiredColumns)[number], string>> & {line?: number}
 
 /**
- * Transcripts from any file of component rows (Parquet, JSONL): rows are grouped into calls, calls into
- * firm-quarters by call date, and a firm with several calls in a quarter gets its latest, as the CSV source does.
+ * Transcripts from any file of component rows (CSV, Parquet, JSONL): rows are grouped into calls, calls into
+ * firm-quarters by call date, and a firm with several calls in a quarter gets its latest (then the highest
+ * transcript id). Rows that cannot be placed and repeated components are skipped and reported as a warning.
  */
 export abstract class ComponentRowsSource implements TranscriptSource {
   private loaded?: Promise<Map<Quarter, Map<string, FirmTranscript[]>>>
+  /** Skipped input, reported once the file is read. */
+  protected readonly problems: ProblemTally
 
   constructor(
     protected readonly file: string,
     private readonly scope: SourceScope = {},
-  ) {}
+  ) {
+    this.problems = new ProblemTally(file)
+  }
 
   /** The file's rows; a missing column is a UserError naming it. */
   protected abstract rows(): AsyncIterable<ComponentRow>
@@ -41,7 +56,7 @@ export abstract class ComponentRowsSource implements TranscriptSource {
   }
 
   /** The UserError for a file that lacks columns of the WRDS component shape. */
-  protected missingColumns(missing: string[]): UserError {
+  protected missingColumns(missing: readonly string[]): UserError {
     return new UserError(
       `The source file ${this.file} lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
       `A transcripts file needs the WRDS component columns: ${requiredColumns.join(', ')}.`,
@@ -58,12 +73,15 @@ export abstract class ComponentRowsSource implements TranscriptSource {
     const calls = new Map<string, FirmTranscript>()
     for await (const row of this.rows()) {
       const firmId = row.companyid?.trim()
+      if (this.scope.firmIds && (!firmId || !this.scope.firmIds.has(firmId))) continue
       const transcriptId = row.transcriptid?.trim()
       const componentOrder = Number(row.componentorder)
       const date = parseCallDate(row.mostimportantdateutc)
-      // Rows without a firm, call, date or whole component number cannot be placed, as in the CSV source.
-      if (!firmId || !transcriptId || !date || !Number.isInteger(componentOrder)) continue
-      if (this.scope.firmIds && !this.scope.firmIds.has(firmId)) continue
+      const where = row.line === undefined ? '' : `line ${row.line}: `
+      if (!firmId || !transcriptId || !date || !Number.isInteger(componentOrder)) {
+        this.problems.add('malformed', `${where}${describeBadRow(row, date, componentOrder)}`)
+        continue
+      }
       const quarter = quarterOfDate(date)
       if (this.scope.quarters && !this.scope.quarters.has(quarter)) continue
       let call = calls.get(transcriptId)
@@ -75,12 +93,45 @@ export abstract class ComponentRowsSource implements TranscriptSource {
         firms.set(firmId, [...(firms.get(firmId) ?? []), call])
       }
       // A repeated component (an export that joined a table twice) keeps its first row.
-      if (call.components.some((component) => component.componentOrder === componentOrder)) continue
+      if (call.components.some((component) => component.componentOrder === componentOrder)) {
+        this.problems.add('duplicate', `${where}transcript ${transcriptId} repeats component ${componentOrder}; the first is kept`)
+        continue
+      }
       call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? ''})
     }
     for (const call of calls.values()) call.components.sort((a, b) => a.componentOrder - b.componentOrder)
+    this.problems.report(this.scope.onWarning)
     return byQuarter
   }
+}
+
+/** Counts skipped input by kind and reports a summary with the first few examples. */
+export class ProblemTally {
+  private readonly counts = new Map<string, number>()
+  private readonly examples: string[] = []
+
+  constructor(private readonly file: string) {}
+
+  /** Counts one skipped row or component. */
+  add(kind: 'malformed' | 'duplicate', example: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
+    if (this.examples.length < 3) this.examples.push(example)
+  }
+
+  /** Tells the listener what was skipped, if anything. */
+  report(onWarning: ((message: string) => void) | undefined): void {
+    if (this.counts.size === 0 || !onWarning) return
+    const noun = (kind: string, count: number): string => `${kind === 'malformed' ? 'malformed row' : 'duplicate component'}${count === 1 ? '' : 's'}`
+    const summary = [...this.counts].map(([kind, count]) => `${count} ${noun(kind, count)}`).join(', ')
+    onWarning(`${this.file}: skipped ${summary} (${this.examples.join('; ')})`)
+  }
+}
+
+function describeBadRow(row: ComponentRow, date: Date | undefined, componentOrder: number): string {
+  if (!row.companyid?.trim()) return 'no companyid'
+  if (!row.transcriptid?.trim()) return 'no transcriptid'
+  if (!date) return `mostimportantdateutc "${row.mostimportantdateutc ?? ''}" is not a date`
+  return `componentorder "${row.componentorder ?? ''}" is not a whole number (${Number.isNaN(componentOrder) ? 'not a number' : componentOrder})`
 }
 
 function latestCall(calls: FirmTranscript[]): FirmTranscript {

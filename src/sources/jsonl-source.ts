@@ -2,7 +2,7 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 import {UserError} from '../core/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
-import {requiredColumns} from './csv-source.js'
+import {requiredColumns} from './component-rows-source.js'
 
 /** Transcripts from a JSON Lines file: one component per line, an object with the WRDS component fields. */
 export class JsonlSource extends ComponentRowsSource {

@@ -1,6 +1,6 @@
 import {UserError} from '../core/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
-import {requiredColumns} from './csv-source.js'
+import {requiredColumns} from './component-rows-source.js'
 
 /** Transcripts from a Parquet file with the WRDS component columns, read with DuckDB. */
 export class ParquetSource extends ComponentRowsSource {
