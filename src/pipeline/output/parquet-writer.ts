@@ -43,8 +43,12 @@ export class ParquetWriter {
 
   /** Writes rows of one table to a local Parquet file and returns its path. */
   async writeFile(table: TableName, rows: readonly TableRow[], fileName: string): Promise<string> {
-    const columns = tableColumns[table]
-    const staged = `staged_${table}`
+    return this.writeRows(tableColumns[table], rows, fileName)
+  }
+
+  /** Writes rows with the given columns (any table, e.g. the reduce step's) to a local Parquet file; returns its path. */
+  async writeRows(columns: readonly Column[], rows: readonly TableRow[], fileName: string): Promise<string> {
+    const staged = 'staged_rows'
     // Timestamps are staged as ISO text and cast when copied out.
     const stagedType = (column: Column): string => (column.type === 'TIMESTAMPTZ' ? 'VARCHAR' : column.type)
     await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${staged} (${columns.map((column) => `"${column.name}" ${stagedType(column)}`).join(', ')})`)

@@ -1,11 +1,15 @@
-import {DuckDBInstance, INTEGER, LIST, listValue, VARCHAR} from '@duckdb/node-api'
+import {copyFile, rename} from 'node:fs/promises'
+import path from 'node:path'
+import {DuckDBInstance} from '@duckdb/node-api'
+import {ParquetWriter} from './parquet-writer.js'
+import type {Column} from './table-columns.js'
 
 /** The reduce step's output tables: one Parquet file per quarter of a run each. */
 export const themeTables = ['themes', 'theme_members'] as const
 export type ThemeTableName = (typeof themeTables)[number]
 
 /** The columns of the reduce step's tables, in order. */
-export const themeColumns: Record<ThemeTableName, readonly {name: string; type: 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'VARCHAR[]' | 'INTEGER[]'}[]> = {
+export const themeColumns: Record<ThemeTableName, readonly Column[]> = {
   themes: [
     {name: 'run_id', type: 'VARCHAR'},
     {name: 'quarter', type: 'VARCHAR'},
@@ -68,30 +72,15 @@ export async function readTopicRecords(files: readonly string[]): Promise<TopicR
   }
 }
 
-/** Writes rows of a reduce table to a local Parquet file. */
+/** Writes rows of a reduce table to a local Parquet file, through the pipeline's one Parquet writer. */
 export async function writeThemeFile(table: ThemeTableName, rows: readonly Record<string, unknown>[], file: string): Promise<void> {
-  const columns = themeColumns[table]
-  const instance = await DuckDBInstance.create(':memory:', {threads: '1'})
-  const connection = await instance.connect()
+  const writer = await ParquetWriter.open()
   try {
-    await connection.run(`CREATE TEMP TABLE staged (${columns.map((column) => `"${column.name}" ${column.type}`).join(', ')})`)
-    const appender = await connection.createAppender('staged')
-    for (const row of rows) {
-      for (const column of columns) {
-        const value = row[column.name]
-        if (value === null || value === undefined) appender.appendNull()
-        else if (column.type === 'VARCHAR') appender.appendVarchar(String(value))
-        else if (column.type === 'INTEGER') appender.appendInteger(Math.round(Number(value)))
-        else if (column.type === 'DOUBLE') appender.appendDouble(Number(value))
-        else if (column.type === 'VARCHAR[]') appender.appendList(listValue((value as unknown[]).map(String)), LIST(VARCHAR))
-        else appender.appendList(listValue((value as unknown[]).map(Number)), LIST(INTEGER))
-      }
-      appender.endRow()
-    }
-    appender.closeSync()
-    await connection.run(`COPY staged TO ${quoted(file)} (FORMAT parquet, COMPRESSION zstd)`)
+    const staged = await writer.writeRows(themeColumns[table], rows, path.basename(file))
+    await rename(staged, file).catch(async () => {
+      await copyFile(staged, file)
+    })
   } finally {
-    connection.closeSync()
+    await writer.close()
   }
 }
-
