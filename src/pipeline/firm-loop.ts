@@ -9,7 +9,7 @@ import type {PartitionCheckpoints} from './checkpoints.js'
 import {CircuitBreaker} from './circuit-breaker.js'
 import type {Embedder} from './embedding/embedder.js'
 import {FirmError} from './firm-error.js'
-import {modelFirm} from './model-firm.js'
+import {type FirmModel, modelFirm} from './model-firm.js'
 import type {TopicNamer} from './naming/topic-namer.js'
 import {failedFirmRows, type FirmContext, modeledFirmRows} from './output/firm-rows.js'
 import {emptyRows, type TableRows} from './output/table-columns.js'
@@ -44,7 +44,24 @@ interface FirmOutcome {
   failure?: {kind: string; message: string}
 }
 
-/** Models the remaining firms in order, committing a chunk every checkpointInterval firms, on a stop and on a trip. */
+/** A firm modeled and waiting for its topic names. */
+interface ModeledFirm {
+  context: FirmContext
+  transcript: FirmTranscript
+  model: FirmModel
+  fetchMs: number
+  /** Milliseconds from the firm's start to the end of modeling. */
+  modelMs: number
+}
+
+/** Waits for a firm's names: its outcome, or undefined when a stop interrupted the naming. */
+type NamingWait = () => Promise<FirmOutcome | undefined>
+
+/**
+ * Models the remaining firms in order, committing a chunk every checkpointInterval firms, on a stop and on a trip.
+ * A firm's LLM naming runs while the next firm is modeled (one naming in flight at a time), so at a typical LLM
+ * latency the loop rarely waits for names; firms still finish, count and commit in order.
+ */
 export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
   const {record, contract, checkpoints, reporter} = loop
   const breaker = new CircuitBreaker(record.config.worker)
@@ -56,6 +73,27 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
     pending = emptyRows()
     await reporter.committed(firms)
   }
+  /** Adds a finished firm to the chunk; true when the breaker tripped on it. */
+  const finish = async (outcome: FirmOutcome): Promise<boolean> => {
+    for (const table of ['firms', 'topics', 'sentences'] as const) pending[table].push(...outcome.rows[table])
+    await reporter.firmFinished(outcome.failure !== undefined)
+    if (breaker.record(outcome.failure)) return true
+    if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
+    return false
+  }
+  let naming: NamingWait | undefined
+  /** Finishes the firm being named, if any. */
+  const finishNaming = async (): Promise<'ok' | 'stopped' | 'tripped'> => {
+    if (!naming) return 'ok'
+    const outcome = await naming()
+    naming = undefined
+    if (!outcome) return 'stopped'
+    return (await finish(outcome)) ? 'tripped' : 'ok'
+  }
+  const tripped = async (): Promise<LoopOutcome> => {
+    await commit()
+    return {phase: 'tripped', exitCode: ExitCode.breakerTripped, reason: breaker.reason}
+  }
   for (const firm of loop.remaining) {
     if (loop.signal.aborted) break
     const context: FirmContext = {
@@ -66,23 +104,24 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
       firmName: firm.name,
       attempt: reporter.progress.attempt,
     }
-    const outcome = await processFirm(loop, context)
-    if (!outcome) break // stopped mid-firm: the firm is redone by the next attempt
-    for (const table of ['firms', 'topics', 'sentences'] as const) pending[table].push(...outcome.rows[table])
-    await reporter.firmFinished(outcome.failure !== undefined)
-    if (breaker.record(outcome.failure)) {
-      await commit()
-      return {phase: 'tripped', exitCode: ExitCode.breakerTripped, reason: breaker.reason}
+    const modeled = await modelOneFirm(loop, context)
+    const previous = await finishNaming()
+    if (previous === 'tripped') return tripped() // this firm is redone by the next attempt
+    if (previous === 'stopped' || !modeled) break // stopped mid-firm: the firm is redone by the next attempt
+    if ('rows' in modeled) {
+      if (await finish(modeled)) return tripped()
+    } else {
+      naming = nameFirm(loop, modeled)
     }
-    if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
   }
+  if ((await finishNaming()) === 'tripped') return tripped()
   await commit()
   if (loop.signal.aborted) return {phase: 'stopped', exitCode: ExitCode.terminated, reason: 'stopped by a signal after committing its checkpoint'}
   return {phase: 'done', exitCode: ExitCode.ok}
 }
 
 /** Fetches and models one firm; a failure becomes the firm's row. Undefined when a stop interrupted it. */
-async function processFirm(loop: FirmLoop, context: FirmContext): Promise<FirmOutcome | undefined> {
+async function modelOneFirm(loop: FirmLoop, context: FirmContext): Promise<FirmOutcome | ModeledFirm | undefined> {
   const start = performance.now()
   const elapsed = (): number => Math.round(performance.now() - start)
   let transcript: FirmTranscript | undefined
@@ -92,19 +131,43 @@ async function processFirm(loop: FirmLoop, context: FirmContext): Promise<FirmOu
     fetchMs = elapsed()
     checkTranscript(transcript, loop.record.config.worker.maxCallCharacters)
     const model = await modelFirm(transcript, loop.record.config.pipeline, loop.embedder!, loop.signal)
-    const namingStart = performance.now()
-    await loop.namer?.nameTopics(model, transcript.firmName || context.firmName, loop.signal)
-    model.timings.label += Math.round(performance.now() - namingStart)
-    const totalMs = elapsed()
+    return {context, transcript, model, fetchMs, modelMs: elapsed()}
+  } catch (error) {
+    return failedFirm(loop, context, error, {transcript, fetchMs, totalMs: elapsed()})
+  }
+}
+
+/**
+ * Starts naming a modeled firm's topics and returns the wait for them. label_ms and total_ms count only the time
+ * the loop waits for the names after modeling the next firm, so the total_ms of a partition add up to its wall time.
+ */
+function nameFirm(loop: FirmLoop, firm: ModeledFirm): NamingWait {
+  const {context, transcript, model, fetchMs, modelMs} = firm
+  const naming = loop.namer?.nameTopics(model, transcript.firmName || context.firmName, loop.signal)
+  naming?.catch(() => {}) // handled by the wait below; meanwhile a failure must not count as an unhandled rejection
+  return async () => {
+    const waitStart = performance.now()
+    const waited = (): number => Math.round(performance.now() - waitStart)
+    try {
+      await naming
+    } catch (error) {
+      return failedFirm(loop, context, error, {transcript, fetchMs, totalMs: modelMs + waited()})
+    }
+    const waitMs = waited()
+    model.timings.label += waitMs
+    const totalMs = modelMs + waitMs
     loop.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
     return {rows: modeledFirmRows(context, transcript, model, fetchMs, totalMs)}
-  } catch (error) {
-    if (loop.signal.aborted) return undefined
-    if (isUserError(error)) throw error // a per-run problem (e.g. the source file's columns): stops the partition
-    const failure = error instanceof FirmError ? {kind: error.kind, message: error.message} : {kind: 'model_error', message: errorMessage(error)}
-    loop.log(`firm ${context.firmId} failed: ${failure.kind}: ${failure.message}`)
-    return {rows: failedFirmRows(context, failure, {transcript, fetchMs, totalMs: elapsed()}), failure}
   }
+}
+
+/** A firm's failure as its row; undefined when a stop caused it. A per-run problem (a UserError) is rethrown. */
+function failedFirm(loop: FirmLoop, context: FirmContext, error: unknown, details: Parameters<typeof failedFirmRows>[2]): FirmOutcome | undefined {
+  if (loop.signal.aborted) return undefined
+  if (isUserError(error)) throw error // e.g. the source file's columns: stops the partition
+  const failure = error instanceof FirmError ? {kind: error.kind, message: error.message} : {kind: 'model_error', message: errorMessage(error)}
+  loop.log(`firm ${context.firmId} failed: ${failure.kind}: ${failure.message}`)
+  return {rows: failedFirmRows(context, failure, details), failure}
 }
 
 /** The firm's call, with transient source errors retried; a firm without a call fails as no_transcript. */

@@ -1,3 +1,4 @@
+import {setImmediate} from 'node:timers/promises'
 import type {PipelineConfig} from '../core/config/schema.js'
 import type {FirmTranscript} from '../sources/transcript-source.js'
 import {type Embedder, mixContext} from './embedding/embedder.js'
@@ -45,6 +46,7 @@ export interface FirmModel {
 export async function modelFirm(transcript: FirmTranscript, config: PipelineConfig, embedder: Embedder, signal?: AbortSignal): Promise<FirmModel> {
   const timings: StageTimings = {preprocess: 0, embed: 0, reduce: 0, cluster: 0, keywords: 0, label: 0}
   const timed = async <T>(stage: keyof StageTimings, work: () => T | Promise<T>): Promise<T> => {
+    await yieldToEventLoop()
     signal?.throwIfAborted()
     const start = performance.now()
     try {
@@ -75,6 +77,14 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
   )
   return {sentences, assignments, probabilities: clusters.probabilities, topics, timings}
+}
+
+/**
+ * Lets pending I/O run between CPU-bound stages: the previous firm's LLM request goes out and its answer is read
+ * while this firm is modeled, and a SIGTERM is seen before the next stage rather than after the whole firm.
+ */
+async function yieldToEventLoop(): Promise<void> {
+  await setImmediate()
 }
 
 /** Renumbers clusters by size, largest first (ties: first appearance); −1 stays −1. */

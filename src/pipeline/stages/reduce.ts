@@ -1,3 +1,4 @@
+import {setImmediate} from 'node:timers/promises'
 import {UMAP} from 'umap-js'
 import type {PipelineConfig} from '../../core/config/schema.js'
 import {seededRandom} from './random.js'
@@ -8,25 +9,63 @@ export function cosineDistance(left: ArrayLike<number>, right: ArrayLike<number>
   return 1 - cosineSimilarity(left, right)
 }
 
-/** Exact k nearest neighbours by cosine distance, each row starting with the point itself (as umap-js expects). */
+/**
+ * Exact k nearest neighbours by cosine distance, each row starting with the point itself (as umap-js expects);
+ * ties go to the lower index. Each pair's distance is computed once (the matrix is symmetric) with the squared
+ * norms computed once per point, in the same order of operations as cosineDistance, so the result is bit-identical
+ * to comparing every pair with it; the k nearest are kept by insertion instead of sorting each row.
+ */
 export function exactNeighbours(points: readonly ArrayLike<number>[], k: number): {indices: number[][]; distances: number[][]} {
+  const count = points.length
+  const squaredNorms = Float64Array.from(points, (point) => {
+    let sum = 0
+    for (let index = 0; index < point.length; index++) sum += point[index]! * point[index]!
+    return sum
+  })
+  const distance = new Float64Array(count * count)
+  for (let row = 0; row < count; row++) {
+    const left = points[row]!
+    distance[row * count + row] = -1
+    for (let other = row + 1; other < count; other++) {
+      const right = points[other]!
+      let dot = 0
+      for (let index = 0; index < left.length; index++) dot += left[index]! * right[index]!
+      const leftNorm = squaredNorms[row]!
+      const rightNorm = squaredNorms[other]!
+      const pairDistance = 1 - (leftNorm > 0 && rightNorm > 0 ? dot / Math.sqrt(leftNorm * rightNorm) : 0)
+      distance[row * count + other] = pairDistance
+      distance[other * count + row] = pairDistance
+    }
+  }
   const indices: number[][] = []
   const distances: number[][] = []
-  const order = points.map((_, index) => index)
-  for (let row = 0; row < points.length; row++) {
-    const distanceTo = points.map((point, other) => (other === row ? -1 : cosineDistance(points[row]!, point)))
-    const nearest = [...order].sort((a, b) => distanceTo[a]! - distanceTo[b]! || a - b).slice(0, k)
+  for (let row = 0; row < count; row++) {
+    const offset = row * count
+    const nearest: number[] = []
+    for (let other = 0; other < count; other++) {
+      const value = distance[offset + other]!
+      if (nearest.length === k && value >= distance[offset + nearest[k - 1]!]!) continue
+      let position = nearest.length
+      while (position > 0 && distance[offset + nearest[position - 1]!]! > value) position--
+      nearest.splice(position, 0, other)
+      if (nearest.length > k) nearest.pop()
+    }
     indices.push(nearest)
-    distances.push(nearest.map((other) => Math.max(0, distanceTo[other]!)))
+    distances.push(nearest.map((other) => Math.max(0, distance[offset + other]!)))
   }
   return {indices, distances}
 }
 
+/** Layout epochs between two turns of the event loop (a few milliseconds of work each). */
+const epochsPerTurn = 10
+
 /**
  * Reduces embeddings with UMAP (cosine, seeded, exact neighbours). Small inputs follow explicit rules instead of
  * crashing: neighbours are capped at n−1, and with fewer points than output dimensions + 2 the input is returned.
+ * The layout runs epoch by epoch (the same steps as umap-js's fit) and lets pending I/O run every few epochs, so
+ * the previous firm's LLM request goes out while this firm's layout runs, and a stop is seen within milliseconds.
  */
-export function reduceDimensions(points: readonly Float32Array[], options: PipelineConfig['umap']): number[][] {
+export async function reduceDimensions(points: readonly Float32Array[], options: PipelineConfig['umap']): Promise<number[][]> {
   const count = points.length
   if (count < options.nComponents + 2 || count < 4) return points.map((point) => Array.from(point))
   const neighbours = Math.min(options.nNeighbors, count - 1)
@@ -41,5 +80,9 @@ export function reduceDimensions(points: readonly Float32Array[], options: Pipel
   })
   const knn = exactNeighbours(data, neighbours)
   umap.setPrecomputedKNN(knn.indices, knn.distances)
-  return umap.fit(data).map((row) => row.map((value) => (Number.isFinite(value) ? value : 0)))
+  const epochs = umap.initializeFit(data)
+  for (let epoch = 1; umap.step() < epochs; epoch++) {
+    if (epoch % epochsPerTurn === 0) await setImmediate()
+  }
+  return umap.getEmbedding().map((row) => row.map((value) => (Number.isFinite(value) ? value : 0)))
 }

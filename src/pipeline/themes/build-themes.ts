@@ -28,9 +28,9 @@ export interface ThemeResult {
 }
 
 /** Clusters a quarter's firm topics into validated, keyword-labelled themes (largest first). */
-export function buildThemes(topics: readonly TopicRecord[], settings: ThemesConfig): ThemeResult {
+export async function buildThemes(topics: readonly TopicRecord[], settings: ThemesConfig): Promise<ThemeResult> {
   const usable = topics.filter((topic) => topic.embedding.length > 0)
-  const labels = clusterThemes(usable.map((topic) => topic.embedding), settings)
+  const labels = await clusterThemes(usable.map((topic) => topic.embedding), settings)
   const clusters = new Map<number, TopicRecord[]>()
   usable.forEach((topic, index) => {
     const label = labels[index]!

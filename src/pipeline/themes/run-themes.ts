@@ -46,7 +46,7 @@ export async function runThemes(context: ThemesContext): Promise<ThemesSummary> 
     }
     const topics = await readTopicRecords(files)
     context.log(`themes ${quarter}: ${topics.length} topic(s) of ${new Set(topics.map((topic) => topic.firmId)).size} firm(s) from ${files.length} committed chunk(s)`)
-    const result = buildThemes(topics, settings)
+    const result = await buildThemes(topics, settings)
     const named = await nameThemes(result.themes, context)
     await writeTable(context, staging, 'themes', result.themes.map((theme) => themeRow(theme, runId, quarter)))
     await writeTable(context, staging, 'theme_members', result.themes.flatMap((theme) => memberRows(theme, runId, quarter)))
