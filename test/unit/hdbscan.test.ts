@@ -5,6 +5,8 @@ import {
   computeStability,
   condenseTree,
   coreDistances,
+  computedRows,
+  denseRows,
   hdbscan,
   labelPoints,
   minimumSpanningTree,
@@ -101,8 +103,8 @@ const N = X.length
 
 function pipeline(minClusterSize: number) {
   const distances = pairwiseDistances(POINTS)
-  const core = coreDistances(distances, N, 2)
-  const mst = minimumSpanningTree(distances, core, N)
+  const core = coreDistances(denseRows(distances, N), 2)
+  const mst = minimumSpanningTree(denseRows(distances, N), core)
   const slt = singleLinkage(mst, N)
   const tree = condenseTree(slt, minClusterSize)
   const stability = computeStability(tree)
@@ -380,8 +382,8 @@ describe('hdbscan invariants (doc §2.3c)', () => {
   it('given all points identical, when clustering, then the stabilities are not NaN and allowSingleCluster gives one cluster', () => {
     const points = Array.from({length: 10}, () => [1, 2, 3])
     const distances = pairwiseDistances(points)
-    const core = coreDistances(distances, 10, 3)
-    const tree = condenseTree(singleLinkage(minimumSpanningTree(distances, core, 10), 10), 3)
+    const core = coreDistances(denseRows(distances, 10), 3)
+    const tree = condenseTree(singleLinkage(minimumSpanningTree(denseRows(distances, 10), core), 10), 3)
     for (const s of computeStability(tree)) expect(Number.isNaN(s)).toBe(false)
     expect(Array.from(hdbscan(points, {minClusterSize: 3}).labels)).toEqual(new Array(10).fill(-1))
     const single = hdbscan(points, {minClusterSize: 3, allowSingleCluster: true})
@@ -426,8 +428,8 @@ describe('hdbscan small inputs and validation', () => {
     expect(() => hdbscan(POINTS, {minClusterSize: 3, minSamples: 100})).not.toThrow()
     expect(() => hdbscan(POINTS, {minClusterSize: 3, minSamples: 0})).not.toThrow()
     const distances = pairwiseDistances(POINTS)
-    expect(Array.from(coreDistances(distances, N, 0))).toEqual(new Array(N).fill(0))
-    expect(coreDistances(distances, N, 100)[0]).toBeCloseTo(39.2 - 7.2, 10)
+    expect(Array.from(coreDistances(denseRows(distances, N), 0))).toEqual(new Array(N).fill(0))
+    expect(coreDistances(denseRows(distances, N), 100)[0]).toBeCloseTo(39.2 - 7.2, 10)
   })
 
   it('given a NaN or infinite coordinate, when clustering, then it throws naming the row', () => {
@@ -471,7 +473,7 @@ describe('hdbscan building blocks', () => {
     const n = points.length
     const distances = pairwiseDistances(points)
     for (const m of [1, 2, 10, 64, 65, 120]) {
-      const core = coreDistances(distances, n, m)
+      const core = coreDistances(denseRows(distances, n), m)
       for (let i = 0; i < n; i++) {
         const row = Float64Array.from(distances.subarray(i * n, i * n + n)).sort()
         expect(core[i]).toBe(row[m - 1])
@@ -484,9 +486,9 @@ describe('hdbscan building blocks', () => {
     const points = Array.from({length: 80}, () => [rand() * 10, rand() * 10])
     const n = points.length
     const distances = pairwiseDistances(points)
-    const core = coreDistances(distances, n, 4)
+    const core = coreDistances(denseRows(distances, n), 4)
     for (const alpha of [1, 1.5]) {
-      const prim = Array.from(minimumSpanningTree(distances, core, n, alpha).weight).sort((a, b) => a - b)
+      const prim = Array.from(minimumSpanningTree(denseRows(distances, n), core, alpha).weight).sort((a, b) => a - b)
       const edges: [number, number, number][] = []
       for (let i = 0; i < n; i++) {
         for (let j = i + 1; j < n; j++) edges.push([Math.max(core[i]!, core[j]!, distances[i * n + j]! / alpha), i, j])
@@ -540,5 +542,30 @@ describe('hdbscan building blocks', () => {
     }
     // Endpoint pairs: (2,5) (1,4) (0,3) (2,4) (0,6); the weight-0.5 edge comes first.
     expect(Array.from(sortEdges(mst))).toEqual([4, 2, 1, 3, 0])
+  })
+})
+
+describe('hdbscan beyond the dense limit (rows computed on demand)', () => {
+  it('given random points, when distances are computed row by row, then every row is bit-identical to the dense matrix', () => {
+    const rand = mulberry32(21)
+    const points = Array.from({length: 150}, () => [rand() * 4, rand() * 4, rand() * 4, rand() * 4, rand() * 4])
+    const dense = denseRows(pairwiseDistances(points), points.length)
+    const computed = computedRows(points)
+    for (let i = 0; i < points.length; i++) expect(Array.from(computed.row(i))).toEqual(Array.from(dense.row(i)))
+  })
+
+  it('given clustered points, when the matrix is not kept, then labels and probabilities equal the dense path', () => {
+    const {points} = blobs(400, 9)
+    for (const selection of ['eom', 'leaf'] as const) {
+      const dense = hdbscan(points, {minClusterSize: 8, minSamples: 4, selection})
+      const computed = hdbscan(points, {minClusterSize: 8, minSamples: 4, selection, denseLimit: 0})
+      expect(clusterCount(dense.labels)).toBeGreaterThan(1)
+      expect(Array.from(computed.labels)).toEqual(Array.from(dense.labels))
+      expect(Array.from(computed.probabilities)).toEqual(Array.from(dense.probabilities))
+    }
+  })
+
+  it('given a NaN coordinate, when the matrix is not kept, then it still throws naming the row', () => {
+    expect(() => hdbscan([[0, 0], [1, 1], [2, Number.NaN]], {minClusterSize: 2, denseLimit: 0})).toThrow(/row 2/)
   })
 })

@@ -33,8 +33,12 @@ describe('reduceDimensions (UMAP)', () => {
     expect(await reduceDimensions(points, options)).toEqual(umap.fit(data))
   })
 
-  it('keeps separated groups apart', async () => {
-    const layout = await reduceDimensions(blobs(2), {...options, nComponents: 2})
+  it.each([
+    ['exact neighbours', undefined],
+    ["umap-js's approximate neighbours beyond the exact limit", {exactNeighbours: 10}],
+  ])('keeps separated groups apart with %s', async (_, limits) => {
+    const layout = await reduceDimensions(blobs(2), {...options, nComponents: 2}, limits)
+    if (limits) expect(await reduceDimensions(blobs(2), {...options, nComponents: 2}, limits)).toEqual(layout)
     const distance = (a: number, b: number): number => Math.hypot(layout[a]![0]! - layout[b]![0]!, layout[a]![1]! - layout[b]![1]!)
     // Points 0 and 3 share a group; 0 and 1 do not.
     let same = 0

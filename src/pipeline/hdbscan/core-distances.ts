@@ -1,7 +1,56 @@
-// Step 1–2 of HDBSCAN: dense pairwise euclidean distances and core distances.
+// Step 1–2 of HDBSCAN: euclidean distances (a dense matrix, or rows computed on demand for large inputs) and core
+// distances.
 
-/** Computes the dense row-major n*n matrix of euclidean distances; throws on ragged rows or non-finite coordinates. */
-export function pairwiseDistances(points: ReadonlyArray<ArrayLike<number>>): Float64Array {
+/** Rows of the euclidean distance matrix of n points. */
+export interface DistanceRows {
+  readonly n: number
+  /** Distances from point i to every point (0 to itself); valid until the next call. */
+  row(i: number): Float64Array
+}
+
+/** Above this many points the matrix (n² doubles, 128 MiB at 4096) is not kept: rows are computed when needed. */
+export const denseLimit = 4096
+
+/** The distance rows of the points: the dense matrix up to denseLimit points, computed rows beyond. */
+export function distanceRows(points: ReadonlyArray<ArrayLike<number>>, limit = denseLimit): DistanceRows {
+  return points.length <= limit ? denseRows(pairwiseDistances(points), points.length) : computedRows(points)
+}
+
+/** Rows of a dense row-major n×n matrix. */
+export function denseRows(distances: Float64Array, n: number): DistanceRows {
+  if (distances.length !== n * n) throw new Error(`hdbscan: distance matrix has ${distances.length} entries, expected ${n * n}`)
+  return {n, row: (i) => distances.subarray(i * n, i * n + n)}
+}
+
+/**
+ * Rows computed from the points each time one is asked for: O(n) memory, n·dim work per row. Each distance is
+ * bit-identical to the dense matrix's ((a−b)² = (b−a)², summed in the same order).
+ */
+export function computedRows(points: ReadonlyArray<ArrayLike<number>>): DistanceRows {
+  const {flat, dim} = flattenPoints(points)
+  const n = points.length
+  const out = new Float64Array(n)
+  return {
+    n,
+    row(i) {
+      const bi = i * dim
+      for (let j = 0; j < n; j++) {
+        const bj = j * dim
+        let sum = 0
+        for (let k = 0; k < dim; k++) {
+          const diff = flat[bi + k]! - flat[bj + k]!
+          sum += diff * diff
+        }
+        out[j] = Math.sqrt(sum)
+      }
+      out[i] = 0
+      return out
+    },
+  }
+}
+
+/** The points as one row-major array; throws on ragged rows or non-finite coordinates. */
+function flattenPoints(points: ReadonlyArray<ArrayLike<number>>): {flat: Float64Array; dim: number} {
   const n = points.length
   const dim = n > 0 ? points[0]!.length : 0
   const flat = new Float64Array(n * dim)
@@ -19,6 +68,13 @@ export function pairwiseDistances(points: ReadonlyArray<ArrayLike<number>>): Flo
       flat[base + k] = v
     }
   }
+  return {flat, dim}
+}
+
+/** Computes the dense row-major n*n matrix of euclidean distances; throws on ragged rows or non-finite coordinates. */
+export function pairwiseDistances(points: ReadonlyArray<ArrayLike<number>>): Float64Array {
+  const n = points.length
+  const {flat, dim} = flattenPoints(points)
 
   // Tiled over blocks of rows/columns so that the mirrored writes stay cache-friendly.
   const out = new Float64Array(n * n)
@@ -48,8 +104,8 @@ export function pairwiseDistances(points: ReadonlyArray<ArrayLike<number>>): Flo
 }
 
 /** Core distance of each point: the minSamples-th smallest entry of its distance row, counting itself at distance 0 (sklearn semantics). */
-export function coreDistances(distances: Float64Array, n: number, minSamples: number): Float64Array {
-  if (distances.length !== n * n) throw new Error(`hdbscan: distance matrix has ${distances.length} entries, expected ${n * n}`)
+export function coreDistances(distances: DistanceRows, minSamples: number): Float64Array {
+  const {n} = distances
   const core = new Float64Array(n)
   if (n === 0) return core
   const m = Math.min(n, Math.max(1, Math.floor(minSamples)))
@@ -57,10 +113,10 @@ export function coreDistances(distances: Float64Array, n: number, minSamples: nu
     // Keep the m smallest values of the row in a sorted buffer: one comparison per entry in the common case.
     const buffer = new Float64Array(m)
     for (let i = 0; i < n; i++) {
-      const row = i * n
+      const row = distances.row(i)
       let filled = 0
       for (let j = 0; j < n; j++) {
-        const v = distances[row + j]!
+        const v = row[j]!
         if (filled === m) {
           if (v >= buffer[m - 1]!) continue
           filled--
@@ -78,7 +134,7 @@ export function coreDistances(distances: Float64Array, n: number, minSamples: nu
   }
   const scratch = new Float64Array(n)
   for (let i = 0; i < n; i++) {
-    scratch.set(distances.subarray(i * n, i * n + n))
+    scratch.set(distances.row(i))
     core[i] = selectKth(scratch, m - 1)
   }
   return core

@@ -1,6 +1,6 @@
-// HDBSCAN (euclidean, dense brute-force path) following the scikit-learn semantics described in docs/topic-model.md §2.
+// HDBSCAN (euclidean, brute force: a dense matrix up to denseLimit points, computed rows beyond) following the scikit-learn semantics described in docs/topic-model.md §2.
 import {clusterHierarchy, condenseTree} from './condensed-tree.js'
-import {coreDistances, pairwiseDistances} from './core-distances.js'
+import {coreDistances, denseLimit, distanceRows} from './core-distances.js'
 import {labelPoints, type HdbscanResult} from './labels.js'
 import {minimumSpanningTree} from './minimum-spanning-tree.js'
 import {computeStability, selectClusters} from './select-clusters.js'
@@ -8,7 +8,8 @@ import {singleLinkage} from './single-linkage.js'
 
 export {clusterHierarchy, condenseTree, toLambda} from './condensed-tree.js'
 export type {ClusterHierarchy, CondensedTree} from './condensed-tree.js'
-export {coreDistances, pairwiseDistances, selectKth} from './core-distances.js'
+export {computedRows, coreDistances, denseLimit, denseRows, distanceRows, pairwiseDistances, selectKth} from './core-distances.js'
+export type {DistanceRows} from './core-distances.js'
 export {labelPoints} from './labels.js'
 export type {HdbscanResult} from './labels.js'
 export {minimumSpanningTree, mutualReachability} from './minimum-spanning-tree.js'
@@ -33,6 +34,8 @@ export interface HdbscanOptions {
   alpha?: number
   /** EOM only; default 0 = unlimited. */
   maxClusterSize?: number
+  /** Most points for which the distance matrix is kept in memory; default denseLimit. Results do not depend on it. */
+  denseLimit?: number
 }
 
 /** Resolved options with defaults applied and values validated (minSamples still unclipped). */
@@ -74,12 +77,12 @@ export function hdbscan(points: ReadonlyArray<ArrayLike<number>>, options: Hdbsc
   const opts = resolveOptions(options)
   const n = points.length
   // Validates every row (ragged, NaN, infinite) before any small-input shortcut.
-  const distances = pairwiseDistances(points)
+  const distances = distanceRows(points, options.denseLimit ?? denseLimit)
   if (n < 2) return {labels: new Int32Array(n).fill(-1), probabilities: new Float64Array(n)}
 
   const minSamples = Math.min(n, Math.max(1, opts.minSamples))
-  const core = coreDistances(distances, n, minSamples)
-  const mst = minimumSpanningTree(distances, core, n, opts.alpha)
+  const core = coreDistances(distances, minSamples)
+  const mst = minimumSpanningTree(distances, core, opts.alpha)
   const tree = condenseTree(singleLinkage(mst, n), opts.minClusterSize)
   const hierarchy = clusterHierarchy(tree)
   const stability = computeStability(tree, hierarchy)

@@ -1,4 +1,5 @@
 // Step 3–4 of HDBSCAN: Prim's minimum spanning tree over the mutual-reachability graph.
+import type {DistanceRows} from './core-distances.js'
 
 /** The n-1 edges of a spanning tree, in the order Prim added them; `from` is the true in-tree endpoint. */
 export interface SpanningTree {
@@ -18,12 +19,13 @@ export function mutualReachability(distances: Float64Array, core: Float64Array, 
 }
 
 /**
- * Builds the MST of the dense mutual-reachability graph with Prim's algorithm, starting at node 0.
- * Mutual reachability is computed on the fly (no second matrix): O(n^2) time, O(n) extra memory.
+ * Builds the MST of the complete mutual-reachability graph with Prim's algorithm, starting at node 0.
+ * Mutual reachability is computed on the fly (no second matrix): O(n^2) time, O(n) extra memory; one distance row
+ * is read per step.
  * Ties between candidates of equal weight go to the smaller node index.
  */
-export function minimumSpanningTree(distances: Float64Array, core: Float64Array, n: number, alpha = 1): SpanningTree {
-  if (distances.length !== n * n) throw new Error(`hdbscan: distance matrix has ${distances.length} entries, expected ${n * n}`)
+export function minimumSpanningTree(distances: DistanceRows, core: Float64Array, alpha = 1): SpanningTree {
+  const {n} = distances
   if (core.length !== n) throw new Error(`hdbscan: expected ${n} core distances, got ${core.length}`)
   const edges = Math.max(0, n - 1)
   const from = new Int32Array(edges)
@@ -37,13 +39,13 @@ export function minimumSpanningTree(distances: Float64Array, core: Float64Array,
   let current = 0
   for (let e = 0; e < edges; e++) {
     inTree[current] = 1
-    const row = current * n
+    const row = distances.row(current)
     const coreCur = core[current]!
     let pick = -1
     let pickWeight = Infinity
     for (let j = 0; j < n; j++) {
       if (inTree[j] === 1) continue
-      const raw = distances[row + j]!
+      const raw = row[j]!
       let mr = alpha === 1 ? raw : raw / alpha
       if (coreCur > mr) mr = coreCur
       const cj = core[j]!

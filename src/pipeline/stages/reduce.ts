@@ -60,12 +60,23 @@ export function exactNeighbours(points: readonly ArrayLike<number>[], k: number)
 const epochsPerTurn = 10
 
 /**
- * Reduces embeddings with UMAP (cosine, seeded, exact neighbours). Small inputs follow explicit rules instead of
- * crashing: neighbours are capped at n−1, and with fewer points than output dimensions + 2 the input is returned.
+ * Most points whose neighbours are found exactly (an n² matrix: 128 MiB at 4096). Beyond it (a quarter's topics
+ * for cross-firm themes) umap-js's own approximate search (random-projection trees + NN-descent, seeded) is used.
+ */
+export const exactNeighboursLimit = 4096
+
+/**
+ * Reduces embeddings with UMAP (cosine, seeded, exact neighbours up to exactNeighboursLimit points). Small inputs
+ * follow explicit rules instead of crashing: neighbours are capped at n−1, and with fewer points than output
+ * dimensions + 2 the input is returned.
  * The layout runs epoch by epoch (the same steps as umap-js's fit) and lets pending I/O run every few epochs, so
  * the previous firm's LLM request goes out while this firm's layout runs, and a stop is seen within milliseconds.
  */
-export async function reduceDimensions(points: readonly Float32Array[], options: PipelineConfig['umap']): Promise<number[][]> {
+export async function reduceDimensions(
+  points: readonly Float32Array[],
+  options: PipelineConfig['umap'],
+  limits = {exactNeighbours: exactNeighboursLimit},
+): Promise<number[][]> {
   const count = points.length
   if (count < options.nComponents + 2 || count < 4) return points.map((point) => Array.from(point))
   const neighbours = Math.min(options.nNeighbors, count - 1)
@@ -78,8 +89,10 @@ export async function reduceDimensions(points: readonly Float32Array[], options:
     random: seededRandom(options.seed),
     distanceFn: cosineDistance,
   })
-  const knn = exactNeighbours(data, neighbours)
-  umap.setPrecomputedKNN(knn.indices, knn.distances)
+  if (count <= limits.exactNeighbours) {
+    const knn = exactNeighbours(data, neighbours)
+    umap.setPrecomputedKNN(knn.indices, knn.distances)
+  }
   const epochs = umap.initializeFit(data)
   for (let epoch = 1; umap.step() < epochs; epoch++) {
     if (epoch % epochsPerTurn === 0) await setImmediate()
