@@ -69,8 +69,8 @@ export const exactNeighboursLimit = 4096
  * Reduces embeddings with UMAP (cosine, seeded, exact neighbours up to exactNeighboursLimit points). Small inputs
  * follow explicit rules instead of crashing: neighbours are capped at n−1, and with fewer points than output
  * dimensions + 2 the input is returned.
- * The layout runs epoch by epoch (the same steps as umap-js's fit) and lets pending I/O run every few epochs, so
- * the previous firm's LLM request goes out while this firm's layout runs, and a stop is seen within milliseconds.
+ * The layout runs epoch by epoch (the same steps as umap-js's fit) and lets pending I/O and timers run every few
+ * epochs, so the previous firm's LLM request goes out and its answer is read while this firm's layout runs.
  */
 export async function reduceDimensions(
   points: readonly Float32Array[],
