@@ -1,6 +1,7 @@
 import {spawn} from 'node:child_process'
 import {workerCommand} from '../../../executors/process/worker-command.js'
 import {UserError} from '../../core/errors.js'
+import {ExitCode} from '../../core/exit-codes.js'
 import {createExecutor} from '../../core/executor-registry.js'
 import type {JobHandle} from '../../core/executor.js'
 import type {Quarter} from '../../core/quarter.js'
@@ -56,6 +57,9 @@ export async function reduceRun(request: ReduceRequest): Promise<ReduceOutcome> 
   }
   for (const quarter of quarters) {
     const exitCode = await reduceProcess(location, quarter, request.environment)
+    if (exitCode === ExitCode.usage) {
+      throw new UserError(`The themes reduce of ${quarter} stopped on the problem it explains above.`, `Fix it and run \`ftm themes --run ${runId}\` again.`)
+    }
     if (exitCode !== 0) throw new Error(`The themes reduce of ${quarter} exited with code ${exitCode}; its log is above.`)
     const summary = await readJson<ThemesSummary>(storage, themesSummaryKey(runId, quarter))
     if (summary) outcome.summaries.push(summary)

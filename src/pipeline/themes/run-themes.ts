@@ -11,6 +11,7 @@ import {createTopicNamer} from '../naming/create-namer.js'
 import {readTopicRecords, type ThemeTableName, writeThemeFile} from '../output/theme-tables.js'
 import {buildThemes, type Theme, type ThemeResult} from './build-themes.js'
 import {themeKey} from './theme-keys.js'
+import {checkThemesMemory} from './themes-memory.js'
 
 export interface ThemesContext {
   storage: Storage
@@ -46,6 +47,7 @@ export async function runThemes(context: ThemesContext): Promise<ThemesSummary> 
     }
     const topics = await readTopicRecords(files)
     context.log(`themes ${quarter}: ${topics.length} topic(s) of ${new Set(topics.map((topic) => topic.firmId)).size} firm(s) from ${files.length} committed chunk(s)`)
+    checkThemesMemory(topics.length)
     const result = await buildThemes(topics, settings)
     const named = await nameThemes(result.themes, context)
     await writeTable(context, staging, 'themes', result.themes.map((theme) => themeRow(theme, runId, quarter)))
