@@ -54,8 +54,16 @@ interface ModeledFirm {
   modelMs: number
 }
 
-/** Waits for a firm's names: its outcome, or undefined when a stop interrupted the naming. */
-type NamingWait = () => Promise<FirmOutcome | undefined>
+/** A firm's names being fetched. */
+interface Naming {
+  /** Waits for the names: the firm's outcome, or undefined when a stop interrupted the naming. */
+  wait: () => Promise<FirmOutcome | undefined>
+  /** Settles when the naming is over, whatever its result. */
+  settled: Promise<unknown>
+}
+
+/** How long the firm being named may still get its names after a stop, so that it commits instead of being redone. */
+const namingGraceMs = 5000
 
 /**
  * Models the remaining firms in order, committing a chunk every checkpointInterval firms, on a stop and on a trip.
@@ -81,11 +89,11 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
     if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
     return false
   }
-  let naming: NamingWait | undefined
+  let naming: Naming | undefined
   /** Finishes the firm being named, if any. */
   const finishNaming = async (): Promise<'ok' | 'stopped' | 'tripped'> => {
     if (!naming) return 'ok'
-    const outcome = await naming()
+    const outcome = await naming.wait()
     naming = undefined
     if (!outcome) return 'stopped'
     return (await finish(outcome)) ? 'tripped' : 'ok'
@@ -94,28 +102,42 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
     await commit()
     return {phase: 'tripped', exitCode: ExitCode.breakerTripped, reason: breaker.reason}
   }
-  for (const firm of loop.remaining) {
-    if (loop.signal.aborted) break
-    const context: FirmContext = {
-      runId: contract.runId,
-      quarter: contract.quarter,
-      partition: contract.partition,
-      firmId: firm.id,
-      firmName: firm.name,
-      attempt: reporter.progress.attempt,
-    }
-    const modeled = await modelOneFirm(loop, context)
-    const previous = await finishNaming()
-    if (previous === 'tripped') return tripped() // this firm is redone by the next attempt
-    if (previous === 'stopped' || !modeled) break // stopped mid-firm: the firm is redone by the next attempt
-    if ('rows' in modeled) {
-      if (await finish(modeled)) return tripped()
-    } else {
-      naming = nameFirm(loop, modeled)
-    }
+  // Naming has its own signal: after a stop, the firm being named gets namingGraceMs to finish and commit.
+  const namingStop = new AbortController()
+  let grace: NodeJS.Timeout | undefined
+  const onStop = (): void => {
+    grace = setTimeout(() => namingStop.abort(loop.signal.reason), namingGraceMs)
   }
-  if ((await finishNaming()) === 'tripped') return tripped()
-  await commit()
+  loop.signal.addEventListener('abort', onStop, {once: true})
+  try {
+    for (const firm of loop.remaining) {
+      if (loop.signal.aborted) break
+      const context: FirmContext = {
+        runId: contract.runId,
+        quarter: contract.quarter,
+        partition: contract.partition,
+        firmId: firm.id,
+        firmName: firm.name,
+        attempt: reporter.progress.attempt,
+      }
+      const modeled = await modelOneFirm(loop, context)
+      const previous = await finishNaming()
+      if (previous === 'tripped') return tripped() // this firm is redone by the next attempt
+      if (previous === 'stopped' || !modeled) break // stopped mid-firm: the firm is redone by the next attempt
+      if ('rows' in modeled) {
+        if (await finish(modeled)) return tripped()
+      } else {
+        naming = nameFirm(loop, modeled, namingStop.signal)
+      }
+    }
+    if ((await finishNaming()) === 'tripped') return tripped()
+    await commit()
+  } finally {
+    loop.signal.removeEventListener('abort', onStop)
+    clearTimeout(grace)
+    namingStop.abort() // a naming left in flight by an error must not outlive the loop
+    await naming?.settled
+  }
   if (loop.signal.aborted) return {phase: 'stopped', exitCode: ExitCode.terminated, reason: 'stopped by a signal after committing its checkpoint'}
   return {phase: 'done', exitCode: ExitCode.ok}
 }
@@ -138,27 +160,30 @@ async function modelOneFirm(loop: FirmLoop, context: FirmContext): Promise<FirmO
 }
 
 /**
- * Starts naming a modeled firm's topics and returns the wait for them. label_ms and total_ms count only the time
- * the loop waits for the names after modeling the next firm, so the total_ms of a partition add up to its wall time.
+ * Starts naming a modeled firm's topics. label_ms and total_ms count only the time the loop waits for the names
+ * after modeling the next firm, so the total_ms of a partition add up to its wall time.
  */
-function nameFirm(loop: FirmLoop, firm: ModeledFirm): NamingWait {
+function nameFirm(loop: FirmLoop, firm: ModeledFirm, signal: AbortSignal): Naming {
   const {context, transcript, model, fetchMs, modelMs} = firm
-  const naming = loop.namer?.nameTopics(model, transcript.firmName || context.firmName, loop.signal)
-  naming?.catch(() => {}) // handled by the wait below; meanwhile a failure must not count as an unhandled rejection
-  return async () => {
+  const naming = loop.namer?.nameTopics(model, transcript.firmName || context.firmName, signal)
+  // Handled by wait(); meanwhile a failure must not count as an unhandled rejection.
+  const settled = naming?.catch(() => {}) ?? Promise.resolve()
+  const wait = async (): Promise<FirmOutcome | undefined> => {
     const waitStart = performance.now()
     const waited = (): number => Math.round(performance.now() - waitStart)
     try {
       await naming
+      const waitMs = waited()
+      model.timings.label += waitMs
+      const totalMs = modelMs + waitMs
+      const rows = modeledFirmRows(context, transcript, model, fetchMs, totalMs)
+      loop.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
+      return {rows}
     } catch (error) {
       return failedFirm(loop, context, error, {transcript, fetchMs, totalMs: modelMs + waited()})
     }
-    const waitMs = waited()
-    model.timings.label += waitMs
-    const totalMs = modelMs + waitMs
-    loop.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
-    return {rows: modeledFirmRows(context, transcript, model, fetchMs, totalMs)}
   }
+  return {wait, settled}
 }
 
 /** A firm's failure as its row; undefined when a stop caused it. A per-run problem (a UserError) is rethrown. */

@@ -21,10 +21,10 @@ const quarter = '2024Q1' as Quarter
 function slowNamer(events: string[], options: {failCall?: number; delayMs?: number} = {}): TopicNamer {
   let calls = 0
   return {
-    async nameTopics(model: FirmModel, firmName: string) {
+    async nameTopics(model: FirmModel, firmName: string, signal?: AbortSignal) {
       events.push(`name ${firmName}`)
       const call = ++calls
-      await sleep(options.delayMs ?? 50)
+      await sleep(options.delayMs ?? 50, undefined, {signal}) // rejects when aborted, as the real namer does
       events.push(`named ${firmName}`)
       if (call === options.failCall) throw new FirmError('llm_error', `the LLM endpoint failed for ${firmName}`)
       for (const topic of model.topics) Object.assign(topic, {label: `llm name for ${firmName}`, labelSource: 'llm'})
@@ -33,12 +33,19 @@ function slowNamer(events: string[], options: {failCall?: number; delayMs?: numb
   } as unknown as TopicNamer
 }
 
-async function runLoop(namer: TopicNamer, events: string[]): Promise<{outcome: LoopOutcome; committed: TableRows[]; record: RunRecord}> {
+async function runLoop(
+  namer: TopicNamer,
+  events: string[],
+  options: {stopAtFetch?: number} = {},
+): Promise<{outcome: LoopOutcome; committed: TableRows[]; record: RunRecord}> {
   const data = sampleSubset({firms: 3, quarters: [quarter]})
   const {storage, record} = await prepareRun({source: data.file, root: temporaryFolder(), partitions: 1})
   const source = openSource(record.source, {quarters: new Set([quarter])})
+  const stop = new AbortController()
   const fetchFirm = source.fetchFirm.bind(source)
+  let fetches = 0
   source.fetchFirm = async (firmId, inQuarter) => {
+    if (++fetches === options.stopAtFetch) stop.abort(new Error('SIGTERM'))
     const transcript = await fetchFirm(firmId, inQuarter)
     events.push(`fetch ${transcript?.firmName}`)
     return transcript
@@ -56,7 +63,7 @@ async function runLoop(namer: TopicNamer, events: string[]): Promise<{outcome: L
       namer,
       checkpoints,
       reporter: progressReporter(storage, record, firms.length),
-      signal: new AbortController().signal,
+      signal: stop.signal,
       log: () => {},
     })
     return {outcome, committed, record}
@@ -120,5 +127,16 @@ describe('the firm loop', () => {
       [firms[2]!.firm_name, 'ok', null],
     ])
     expect(committed.flatMap((rows) => rows.topics).some((topic) => topic.firm_name === middle)).toBe(false)
+  })
+
+  it('lets the firm being named finish and commit when a stop arrives while the next firm is modeled', async () => {
+    const events: string[] = []
+    const {outcome, committed} = await runLoop(slowNamer(events), events, {stopAtFetch: 2})
+    expect(outcome.phase).toBe('stopped')
+    const firms = committed.flatMap((rows) => rows.firms)
+    const first = events[0]!.slice('fetch '.length)
+    expect(firms.map((firm) => [firm.firm_name, firm.status])).toEqual([[first, 'ok']])
+    expect(committed.flatMap((rows) => rows.topics).every((topic) => topic.label_source === 'llm')).toBe(true)
+    expect(events.filter((event) => event.startsWith('name '))).toHaveLength(1) // the second firm is redone later
   })
 })

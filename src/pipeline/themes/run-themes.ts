@@ -47,7 +47,7 @@ export async function runThemes(context: ThemesContext): Promise<ThemesSummary> 
     }
     const topics = await readTopicRecords(files)
     context.log(`themes ${quarter}: ${topics.length} topic(s) of ${new Set(topics.map((topic) => topic.firmId)).size} firm(s) from ${files.length} committed chunk(s)`)
-    checkThemesMemory(topics.length)
+    checkThemesMemory(topics.filter((topic) => topic.embedding.length > 0).length, runId)
     const result = await buildThemes(topics, settings)
     const named = await nameThemes(result.themes, context)
     await writeTable(context, staging, 'themes', result.themes.map((theme) => themeRow(theme, runId, quarter)))
