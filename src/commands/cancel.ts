@@ -11,7 +11,7 @@ export default class Cancel extends FtmCommand {
   static override description = `Works from another shell or process than the one that started the run: the run's \`ftm run\` process (attached
 or detached) is told to cancel, or, when it is gone, the workers are stopped through the executor (process workers by
 the pids their progress files record). The record then says cancelled; \`ftm run --resume <id>\` continues the run.
-Cancelling a finished run changes nothing. A run id or --latest is required.
+Cancelling a finished run stops only its unfinished themes jobs (Batch), if any. A run id or --latest is required.
 
 Exit codes:
 ${exitCodeHelp()}`
@@ -31,9 +31,10 @@ ${exitCodeHelp()}`
     const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: false, command: 'cancel'})
     const outcome = await cancelRun(storage, runId, {wait: flags.wait})
     if (!this.jsonEnabled()) {
-      if (outcome.alreadyFinished) this.log(`Run ${runId} had already finished (${outcome.status}); nothing to cancel.`)
-      else if (outcome.status === 'running') this.log(`Run ${runId}: cancel sent; \`ftm status ${runId}\` shows when the workers have stopped.`)
-      else this.log(`Run ${runId} ${outcome.status}. Continue it with:  ftm run --resume ${runId} --root ${storage.uri}`)
+      const themes = outcome.themesCancelled > 0 ? ` ${outcome.themesCancelled} themes job(s) told to stop.` : ''
+      if (outcome.alreadyFinished) this.log(`Run ${runId} had already finished (${outcome.status});${themes || ' nothing to cancel.'}`)
+      else if (outcome.status === 'running') this.log(`Run ${runId}: cancel sent;${themes} \`ftm status ${runId}\` shows when the workers have stopped.`)
+      else this.log(`Run ${runId} ${outcome.status}.${themes} Continue it with:  ftm run --resume ${runId} --root ${storage.uri}`)
     }
     return outcome
   }

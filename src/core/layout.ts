@@ -20,6 +20,16 @@ export function partitionName(partition: number): string {
   return `part-${pad(partition)}`
 }
 
+/** Where the cross-firm themes reduce leaves its summary for a quarter of a run. */
+export function themesSummaryKey(runId: string, quarter: string): string {
+  return `runs/${runId}/themes/${quarter}.json`
+}
+
+/** Where `ftm themes` keeps the handles of the Batch jobs it submitted for a run (apart from the map's jobs). */
+export function themesJobsKey(runId: string): string {
+  return `runs/${runId}/themes/jobs.json`
+}
+
 /** The run record of a run. */
 export function runRecordKey(runId: string): string {
   return `runs/${runId}/run.json`

@@ -36,6 +36,10 @@ export function formatRunStatus(report: RunStatusReport, color: boolean): string
       70,
     ),
   )
+  for (const job of report.themes) {
+    const detail = [job.backendStatus, job.reason].filter(Boolean).join(': ')
+    lines.push(`  themes ${job.quarter}: ${colorPhase(job.phase, color)} (job ${job.jobId}${detail ? `, ${detail}` : ''})`)
+  }
   lines.push('')
   if (report.stalled) lines.push(`The process that ran it has stopped. Continue:  ftm run --resume ${report.runId} ${root}`)
   else if (report.status === 'running') lines.push(`Follow:  ftm logs ${report.runId} --follow ${root}    Stop:  ftm cancel ${report.runId} ${root}`)

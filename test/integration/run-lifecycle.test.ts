@@ -1,10 +1,11 @@
-import {afterEach, describe, expect, it} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
 import type {DetachedRunResult, RunResult} from '../../src/commands/run.js'
 import type {CancelOutcome} from '../../src/core/run/cancel-run.js'
 import type {RunListing} from '../../src/core/run/list-runs.js'
 import {isProcessAlive} from '../../src/core/run/process-liveness.js'
 import type {RunStatusReport} from '../../src/core/run/run-status.js'
 import {parseJson, runCli, startCli} from '../support/cli.js'
+import {FakeChatServer} from '../support/fake-chat-server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 import {countRows, expectFirmsOnce} from '../support/table-counts.js'
 import {onlyRunId, readPartitionProgress, readRecord, waitFor} from '../support/wait-for.js'
@@ -18,11 +19,21 @@ afterEach(() => {
 })
 
 describe('the run lifecycle from other processes', () => {
+  // A fake LLM answering after 1 s sets the pace: a partition of 20 firms takes at least 20 s, so it is still at
+  // work when other processes look at it and cancel it, however fast the machine models.
+  let llm: FakeChatServer
+  let paced: string[]
+  beforeAll(async () => {
+    llm = await FakeChatServer.start({latencyMs: 1000})
+    paced = ['--set', `llm.baseUrl=${llm.url}`, '--set', 'llm.model=pace']
+  })
+  afterAll(async () => llm.close())
+
   it('a detached run is watched, logged and cancelled from other processes, then resumed to completion', async () => {
     // Given a run started with --detach (partitions big enough to still be at work when looked at)
     const {file, firmIds} = sampleSubset({firms: 40, quarters: [quarter]})
     const root = temporaryFolder()
-    const detached = await runCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '1', '--checkpoint-interval', '1', '--detach', '--json'])
+    const detached = await runCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '1', '--checkpoint-interval', '1', '--detach', ...paced, '--json'])
     // Then the CLI has returned with the run id, its background monitor and the follow-up commands
     expect(detached.exitCode, detached.stderr).toBe(0)
     const result = parseJson<DetachedRunResult>(detached)
@@ -55,7 +66,7 @@ describe('the run lifecycle from other processes', () => {
     const cancelled = await runCli(['cancel', result.runId, '--root', root, '--json'])
     // Then the worker has committed and stopped, the monitor has gone and the record says cancelled
     expect(cancelled.exitCode, cancelled.stderr).toBe(0)
-    expect(parseJson<CancelOutcome>(cancelled)).toEqual({runId: result.runId, status: 'cancelled', alreadyFinished: false, via: 'monitor'})
+    expect(parseJson<CancelOutcome>(cancelled)).toEqual({runId: result.runId, status: 'cancelled', alreadyFinished: false, via: 'monitor', themesCancelled: 0})
     expect(readRecord(root, result.runId).status).toBe('cancelled')
     const final = [0, 1].map((partition) => readPartitionProgress(root, quarter, partition))
     expect(final.some((entry) => entry?.phase === 'stopped' && entry.exitCode === 143)).toBe(true)
@@ -109,7 +120,7 @@ describe('the run lifecycle from other processes', () => {
     // Given a run whose `ftm run` was killed while its first worker works (the second partition never started)
     const {file} = sampleSubset({firms: 40, quarters: [quarter]})
     const root = temporaryFolder()
-    const cli = startCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '1', '--checkpoint-interval', '1000'])
+    const cli = startCli(['run', '--source', file, '--root', root, '--partitions', '2', '--parallel', '1', '--checkpoint-interval', '1000', ...paced])
     const first = await waitFor(() => {
       const current = readPartitionProgress(root, quarter)
       return current && current.firmsProcessed >= 1 && current.phase === 'running' ? current : undefined
@@ -122,7 +133,7 @@ describe('the run lifecycle from other processes', () => {
     const cancelled = await runCli(['cancel', '--latest', '--root', root, '--json'])
     // Then it went through the executor, the worker committed what it had finished and exited 143, and the record is cancelled
     expect(cancelled.exitCode, cancelled.stderr).toBe(0)
-    expect(parseJson<CancelOutcome>(cancelled)).toEqual({runId, status: 'cancelled', alreadyFinished: false, via: 'executor'})
+    expect(parseJson<CancelOutcome>(cancelled)).toEqual({runId, status: 'cancelled', alreadyFinished: false, via: 'executor', themesCancelled: 0})
     const stopped = readPartitionProgress(root, quarter)!
     expect(stopped).toMatchObject({pid: first.pid, phase: 'stopped', exitCode: 143})
     expect(stopped.firmsCommitted).toBe(stopped.firmsProcessed)

@@ -3,6 +3,8 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
+import type {CancelOutcome} from '../../src/core/run/cancel-run.js'
+import type {RunStatusReport} from '../../src/core/run/run-status.js'
 import type {ThemesSummary} from '../../src/pipeline/themes/run-themes.js'
 import type {ReduceOutcome} from '../../src/pipeline/themes/reduce-run.js'
 import {parseJson, runCli} from '../support/cli.js'
@@ -110,5 +112,34 @@ describe('ftm themes on AWS Batch (wire-level fake, real SDK)', () => {
     expect(existsSync(path.join(root, 'themes', `quarter=${quarter}`, `run=${runId}`, 'themes.parquet'))).toBe(true)
     const handles = JSON.parse(readFileSync(path.join(root, 'runs', runId, 'themes', 'jobs.json'), 'utf8')) as {id: string; quarter: string}[]
     expect(handles).toEqual([expect.objectContaining({quarter, executor: 'batch', task: 'themes'})])
+    // ftm status shows the themes job beside the partitions.
+    // The summary is written before the job ends: ask until the fake has marked it SUCCEEDED.
+    let status: RunStatusReport
+    do status = parseJson<RunStatusReport>(await runCli(['status', runId, '--root', root, '--json'], {environment: awsEnvironment}))
+    while (status.themes[0]?.phase === 'running')
+    expect(status.themes).toEqual([expect.objectContaining({quarter, jobId: handles[0]!.id, phase: 'succeeded'})])
+    const text = await runCli(['status', runId, '--root', root], {environment: awsEnvironment})
+    expect(text.stdout).toContain(`themes ${quarter}: succeeded (job ${handles[0]!.id}`)
+  })
+
+  it('ftm cancel stops a themes job still waiting for its map jobs, and ftm status shows it cancelled', async () => {
+    const {file} = sampleSubset({firms: 4, quarters: [quarter]})
+    const root = temporaryFolder()
+    const settings = ['--set', `batch.endpoint=${fake.endpoint}`, '--set', 'worker.spotWatch=off', '--set', 'themes.enabled=true', ...smallThemes]
+    fake.scheduler.capacityProblem = 'no Spot capacity in the test'
+    try {
+      const started = await runCli(['run', '--source', file, '--root', root, '--executor', 'batch', '--detach', ...settings, '--json'], {environment: awsEnvironment})
+      expect(started.exitCode, started.stdout + started.stderr).toBe(0)
+      const runId = parseJson<{runId: string}>(started).runId
+      const cancelled = await runCli(['cancel', runId, '--root', root, '--json'], {environment: awsEnvironment})
+      expect(cancelled.exitCode, cancelled.stdout + cancelled.stderr).toBe(0)
+      expect(parseJson<CancelOutcome>(cancelled)).toMatchObject({runId, status: 'cancelled', themesCancelled: 1})
+      const status = parseJson<RunStatusReport>(await runCli(['status', runId, '--root', root, '--json'], {environment: awsEnvironment}))
+      expect(status.themes).toEqual([expect.objectContaining({quarter, phase: 'cancelled'})])
+      const again = await runCli(['cancel', runId, '--root', root, '--json'], {environment: awsEnvironment})
+      expect(parseJson<CancelOutcome>(again)).toMatchObject({alreadyFinished: true, themesCancelled: 0})
+    } finally {
+      fake.scheduler.capacityProblem = undefined
+    }
   })
 })

@@ -2,11 +2,11 @@ import {UserError} from '../errors.js'
 import {createExecutor} from '../executor-registry.js'
 import {isFinished, type JobPhase} from '../executor.js'
 import {type Clock, poll} from '../poll.js'
-import {readRunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
+import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {isMonitorAlive, readMonitorLease} from './monitor-lease.js'
 import {signalProcess} from './process-liveness.js'
-import {jobStates} from './run-status.js'
+import {jobStates, themesJobStates} from './run-status.js'
 
 export interface CancelOptions {
   environment?: NodeJS.ProcessEnv
@@ -25,17 +25,36 @@ export interface CancelOutcome {
   alreadyFinished: boolean
   /** How the cancel was delivered: to the run's monitor process, or to the jobs through the executor. */
   via: 'monitor' | 'executor' | 'none'
+  /** Unfinished themes jobs of the run (Batch) that were told to stop. */
+  themesCancelled: number
 }
 
 /**
  * Cancels a run from any process: the monitor (`ftm run`, attached or detached) on this machine gets SIGTERM and
  * cancels like Ctrl-C; without a live monitor the executor stops the jobs (process workers by their recorded pids)
- * and the record is set to cancelled once they have stopped. Workers commit the firms they finished.
+ * and the record is set to cancelled once they have stopped. Workers commit the firms they finished. Unfinished
+ * themes jobs of the run (Batch) are cancelled too, also when the map step has already finished.
  */
 export async function cancelRun(storage: Storage, runId: string, options: CancelOptions = {}): Promise<CancelOutcome> {
   const environment = options.environment ?? process.env
   const record = await readRunRecord(storage, runId)
-  if (record.status !== 'running' && record.status !== 'planned') return {runId, status: record.status, alreadyFinished: true, via: 'none'}
+  const themesCancelled = await cancelThemesJobs(storage, record, environment)
+  if (record.status !== 'running' && record.status !== 'planned') return {runId, status: record.status, alreadyFinished: true, via: 'none', themesCancelled}
+  const outcome = await cancelMap(storage, record, environment, options)
+  return {...outcome, themesCancelled}
+}
+
+/** Stops the run's unfinished themes jobs (they wait for the map jobs, or run after them); returns how many. */
+async function cancelThemesJobs(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<number> {
+  const unfinished = (await themesJobStates(storage, record, environment)).filter((state) => !isFinished(state.phase))
+  if (unfinished.length === 0) return 0
+  await (await createExecutor(record.executor.name, {storage, environment})).cancel(unfinished.map((state) => state.handle))
+  return unfinished.length
+}
+
+/** Cancels the run's partitions: through its monitor when one is alive, else through the executor. */
+async function cancelMap(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv, options: CancelOptions): Promise<Omit<CancelOutcome, 'themesCancelled'>> {
+  const runId = record.id
   const wait = options.wait ?? true
   const pollOptions = {interval: 250, clock: options.clock, signal: options.signal}
   const lease = await readMonitorLease(storage, runId)

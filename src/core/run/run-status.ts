@@ -3,7 +3,8 @@ import type {JobHandle, JobPhase, JobState} from '../executor.js'
 import {isFinished} from '../executor.js'
 import {estimateSecondsLeft, type PartitionProgress, readRunProgress} from '../progress.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
-import type {Storage} from '../../storage/storage.js'
+import {readJson, type Storage} from '../../storage/storage.js'
+import {themesJobsKey} from '../layout.js'
 import {isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
 
 /** One partition in `ftm status`. */
@@ -26,6 +27,16 @@ export interface PartitionStatus {
   updatedAt?: string
 }
 
+/** A cross-firm themes job of the run (on Batch: one per quarter, waiting for the quarter's map jobs). */
+export interface ThemesJobStatus {
+  quarter: string
+  jobId: string
+  phase: JobPhase
+  backendStatus?: string
+  exitCode?: number
+  reason?: string
+}
+
 /** A run as `ftm status` reports it, from the run record, the progress files and the executor. */
 export interface RunStatusReport {
   runId: string
@@ -42,6 +53,8 @@ export interface RunStatusReport {
   stalled: boolean
   quarters: {quarter: string; firms: number; partitions: number; firmsDone: number; firmsFailed: number}[]
   partitions: PartitionStatus[]
+  /** Themes jobs submitted for the run (`ftm themes` or themes.enabled on Batch); empty when there are none. */
+  themes: ThemesJobStatus[]
   totals: {firms: number; firmsDone: number; firmsFailed: number; firmsCommitted: number; phases: Record<JobPhase, number>}
 }
 
@@ -53,7 +66,7 @@ export async function readRunStatus(storage: Storage, runId: string, environment
   const record = await readRunRecord(storage, runId)
   const [lease, progress] = await Promise.all([readMonitorLease(storage, runId), readRunProgress(storage, runId)])
   const monitorAlive = isMonitorAlive(lease)
-  const states = await jobStates(storage, record, environment)
+  const [states, themes] = await Promise.all([jobStates(storage, record, environment), themesJobStates(storage, record, environment)])
   const progressOf = new Map(progress.map((entry) => [`${entry.quarter}/${entry.partition}`, entry]))
   const partitions = states.map((state) => describePartition(state, progressOf.get(`${state.handle.quarter}/${state.handle.partition}`)))
   if (record.status !== 'running') for (const partition of partitions) if (partition.phase === 'pending') partition.reason = 'never started'
@@ -81,6 +94,14 @@ export async function readRunStatus(storage: Storage, runId: string, environment
       return {...quarter, firmsDone: sum((partition) => partition.firmsDone, own), firmsFailed: sum((partition) => partition.firmsFailed, own)}
     }),
     partitions,
+    themes: themes.map((state) => ({
+      quarter: state.handle.quarter,
+      jobId: state.handle.id,
+      phase: state.phase,
+      backendStatus: state.backendStatus,
+      exitCode: state.exitCode,
+      reason: state.phase === 'succeeded' ? undefined : state.reason,
+    })),
     totals: {
       firms: record.plan.reduce((total, quarter) => total + quarter.firms, 0),
       firmsDone: sum((partition) => partition.firmsDone),
@@ -102,6 +123,13 @@ export async function jobStates(storage: Storage, record: RunRecord, environment
   const states = executor ? await executor.status(submitted) : []
   const stateOf = new Map(states.map((state) => [`${state.handle.quarter}/${state.handle.partition}`, state]))
   return planned.map((handle) => stateOf.get(`${handle.quarter}/${handle.partition}`) ?? {handle, phase: 'pending', backendStatus: 'not submitted'})
+}
+
+/** The themes jobs submitted for a run, as the run's executor sees them; none when nothing was submitted. */
+export async function themesJobStates(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<JobState[]> {
+  const handles = (await readJson<JobHandle[]>(storage, themesJobsKey(record.id))) ?? []
+  if (handles.length === 0) return []
+  return (await createExecutor(record.executor.name, {storage, environment})).status(handles)
 }
 
 function describePartition(state: JobState, progress: PartitionProgress | undefined): PartitionStatus {

@@ -2,13 +2,14 @@ import {spawn} from 'node:child_process'
 import {workerCommand} from '../../../executors/process/worker-command.js'
 import {UserError} from '../../core/errors.js'
 import {ExitCode} from '../../core/exit-codes.js'
+import {themesJobsKey, themesSummaryKey} from '../../core/layout.js'
 import {createExecutor} from '../../core/executor-registry.js'
 import type {JobHandle} from '../../core/executor.js'
 import type {Quarter} from '../../core/quarter.js'
 import {readRunRecord, runRecordLocation} from '../../core/run-record.js'
 import {readJson, type Storage, writeJson} from '../../storage/storage.js'
 import type {ThemesSummary} from './run-themes.js'
-import {themesJobsKey, themesSummaryKey, themesTask} from './themes-task.js'
+import {themesTask} from './themes-task.js'
 
 export interface ReduceRequest {
   storage: Storage

@@ -1,5 +1,6 @@
 import {errorMessage, isUserError, UserError} from '../../core/errors.js'
 import {ExitCode} from '../../core/exit-codes.js'
+import {themesSummaryKey} from '../../core/layout.js'
 import {isQuarter} from '../../core/quarter.js'
 import {parseRunRecordLocation, readRunRecord} from '../../core/run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
@@ -8,16 +9,6 @@ import {runThemes} from './run-themes.js'
 
 /** The environment value of FTM_TASK that turns `ftm worker` into the reduce for one quarter. */
 export const themesTask = 'themes'
-
-/** Where the reduce leaves its summary for a quarter of a run. */
-export function themesSummaryKey(runId: string, quarter: string): string {
-  return `runs/${runId}/themes/${quarter}.json`
-}
-
-/** Where `ftm themes` keeps the handles of the Batch jobs it submitted for a run. */
-export function themesJobsKey(runId: string): string {
-  return `runs/${runId}/themes/jobs.json`
-}
 
 /** Runs the reduce of one quarter from the worker contract (FTM_RUN, FTM_QUARTER); returns the exit code. */
 export async function runThemesTask(options: {environment: NodeJS.ProcessEnv; log: (line: string) => void}): Promise<number> {
