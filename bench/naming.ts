@@ -7,7 +7,7 @@ import {defaultLlm, type LlmConfig} from '../src/core/config/llm-schema.js'
 import {defaultConfig} from '../src/core/config/schema.js'
 import {createEmbedder} from '../src/pipeline/embedding/create-embedder.js'
 import {type FirmModel, modelFirm} from '../src/pipeline/model-firm.js'
-import {ChatClient} from '../src/pipeline/naming/chat-client.js'
+import {chatClientFor} from '../src/pipeline/naming/create-namer.js'
 import {TopicNamer} from '../src/pipeline/naming/topic-namer.js'
 import {CsvSource} from '../src/sources/csv-source.js'
 import {repositoryRoot} from '../test/support/cli.js'
@@ -28,16 +28,7 @@ async function nameFirms(fake: FakeChatServer, firms: FirmModel[], settings: Par
   const shares = Array.from({length: workers}, (_, worker) => firms.filter((_, index) => index % workers === worker))
   await Promise.all(
     shares.map(async (share) => {
-      const client = new ChatClient({
-        baseUrl: config.baseUrl,
-        model: config.model,
-        timeoutMs: config.timeoutSeconds * 1000,
-        retries: config.retries,
-        backoffMs: config.backoffSeconds * 1000,
-        concurrency: config.concurrency,
-        requestsPerMinute: config.requestsPerMinute,
-      })
-      const namer = new TopicNamer(client, config)
+      const namer = new TopicNamer(chatClientFor(config), config)
       for (const firm of share) await namer.nameTopics(firm, 'Bench Corp')
     }),
   )

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {execa} from 'execa'
 import {writeTranscriptFiles} from '../fixtures/generator/index.js'
+import {stages as timedStages} from '../src/inspect/derived-views.js'
 import {repositoryRoot} from '../test/support/cli.js'
 import {FakeChatServer} from '../test/support/fake-chat-server.js'
 import {temporaryFolder} from '../test/support/sample-subset.js'
@@ -20,7 +21,7 @@ const quarterFirms = argument('firms', 5000)
 const sliceFirms = Math.min(argument('slice', 200), quarterFirms)
 const latencyMs = argument('latency', 250)
 const cli = path.join(repositoryRoot, 'bin', 'run.js')
-const stages = ['fetch', 'preprocess', 'embed', 'reduce', 'cluster', 'keywords', 'label', 'total'] as const
+const stages = [...timedStages, 'total'] as const
 type Stage = (typeof stages)[number]
 
 interface Measured {

@@ -91,10 +91,10 @@ export class DockerClient {
   }
 
   /** The engine's runtimes and version. */
-  async info(): Promise<{runtimes: string[]; serverVersion: string; gpuCapable: boolean}> {
+  async info(): Promise<{runtimes: string[]; serverVersion: string}> {
     const info = (await this.docker.info()) as {Runtimes?: Record<string, unknown>; ServerVersion?: string; CDISpecDirs?: string[]}
     const runtimes = Object.keys(info.Runtimes ?? {})
-    return {runtimes, serverVersion: info.ServerVersion ?? '?', gpuCapable: runtimes.includes('nvidia')}
+    return {runtimes, serverVersion: info.ServerVersion ?? '?'}
   }
 
   /** True when the engine has the image. */

@@ -58,9 +58,14 @@ export function logKey(runId: string, quarter: Quarter, partition: number): stri
   return `runs/${runId}/logs/${quarter}/${partitionName(partition)}.log`
 }
 
+/** The folder of a table's files for a quarter of a run (Hive partitions quarter= and run=), for any output table. */
+export function tableFolder(table: string, quarter: Quarter, runId: string): string {
+  return `${table}/quarter=${quarter}/run=${runId}/`
+}
+
 /** The folder of one table's chunks for a quarter of a run. */
 export function chunkFolder(table: TableName, quarter: Quarter, runId: string): string {
-  return `${table}/quarter=${quarter}/run=${runId}/`
+  return tableFolder(table, quarter, runId)
 }
 
 /** The file of one chunk of one table. */

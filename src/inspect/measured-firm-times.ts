@@ -51,6 +51,7 @@ export async function measureFirmTimes(storage: Storage, options: {maxRuns?: num
     })
   } finally {
     connection.closeSync()
+    instance.closeSync()
     rmSync(cache, {recursive: true, force: true})
   }
 }

@@ -71,6 +71,7 @@ export abstract class ComponentRowsSource implements TranscriptSource {
   private async read(): Promise<Map<Quarter, Map<string, FirmTranscript[]>>> {
     const byQuarter = new Map<Quarter, Map<string, FirmTranscript[]>>()
     const calls = new Map<string, FirmTranscript>()
+    const seenComponents = new Set<string>() // transcript id and component order of every kept row
     for await (const row of this.rows()) {
       const firmId = row.companyid?.trim()
       if (this.scope.firmIds && (!firmId || !this.scope.firmIds.has(firmId))) continue
@@ -93,10 +94,12 @@ export abstract class ComponentRowsSource implements TranscriptSource {
         firms.set(firmId, [...(firms.get(firmId) ?? []), call])
       }
       // A repeated component (an export that joined a table twice) keeps its first row.
-      if (call.components.some((component) => component.componentOrder === componentOrder)) {
+      const componentKey = `${transcriptId}\u0000${componentOrder}`
+      if (seenComponents.has(componentKey)) {
         this.problems.add('duplicate', `${where}transcript ${transcriptId} repeats component ${componentOrder}; the first is kept`)
         continue
       }
+      seenComponents.add(componentKey)
       call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? ''})
     }
     for (const call of calls.values()) call.components.sort((a, b) => a.componentOrder - b.componentOrder)

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 import {defaultLlm, type LlmConfig} from '../../src/core/config/llm-schema.js'
 import {FirmError} from '../../src/pipeline/firm-error.js'
-import {ChatClient} from '../../src/pipeline/naming/chat-client.js'
+import {chatClientFor} from '../../src/pipeline/naming/create-namer.js'
 import {cacheFolder, LabelCache} from '../../src/pipeline/naming/label-cache.js'
 import {splitEvenly, TopicNamer} from '../../src/pipeline/naming/topic-namer.js'
 import {LocalStorage} from '../../src/storage/local-storage.js'
@@ -13,17 +13,8 @@ describe('TopicNamer against a wire-level fake', () => {
   afterEach(async () => fake?.close())
 
   const namer = (settings: Partial<LlmConfig> = {}, storage?: LocalStorage, lines: string[] = []): TopicNamer => {
-    const config = {...defaultLlm, baseUrl: fake.url, model: 'm', backoffSeconds: 0.001, retries: 2, ...settings}
-    const client = new ChatClient({
-      baseUrl: config.baseUrl,
-      model: config.model,
-      timeoutMs: config.timeoutSeconds * 1000,
-      retries: config.retries,
-      backoffMs: config.backoffSeconds * 1000,
-      concurrency: config.concurrency,
-      requestsPerMinute: 0,
-    })
-    return new TopicNamer(client, config, storage ? new LabelCache(storage, 'm') : undefined, (line) => lines.push(line))
+    const config = {...defaultLlm, baseUrl: fake.url, model: 'm', backoffSeconds: 0.001, retries: 2, requestsPerMinute: 0, ...settings}
+    return new TopicNamer(chatClientFor(config), config, storage ? new LabelCache(storage, 'm') : undefined, (line) => lines.push(line))
   }
 
   it('names all 20 topics of a firm in one request, from keywords and representative sentences', async () => {

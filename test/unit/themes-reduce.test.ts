@@ -8,7 +8,8 @@ import {runThemes} from '../../src/pipeline/themes/run-themes.js'
 import {themeKey} from '../../src/pipeline/themes/theme-keys.js'
 import {openStorage} from '../../src/storage/open-storage.js'
 import {temporaryFolder} from '../support/sample-subset.js'
-import {noisyCopy, type PlantedTopic, seeded, unitVector, writeCommittedTopics} from '../support/theme-fixture.js'
+import {seededRandom} from '../../src/pipeline/stages/random.js'
+import {noisyCopy, type PlantedTopic, unitVector, writeCommittedTopics} from '../support/theme-fixture.js'
 import {ResultViews} from '../../src/inspect/views.js'
 import {findReport} from '../../src/inspect/reports.js'
 import type {Storage} from '../../src/storage/storage.js'
@@ -19,7 +20,7 @@ const themeNames = ['inflation', 'tariffs', 'ai', 'labor', 'energy', 'credit']
 
 /** 60 firms, each with 4 noisy copies of planted themes (firm f holds themes f, f+1, f+2, f+3 mod 6): 40 topics a theme. */
 function plantedTopics(): PlantedTopic[] {
-  const random = seeded(7)
+  const random = seededRandom(7)
   const centres = themeNames.map(() => unitVector(random, 100))
   const topics: PlantedTopic[] = []
   for (let firm = 0; firm < 60; firm++) {
@@ -143,7 +144,7 @@ describe('cross-firm themes (the reduce)', () => {
   it('a quarter with too few topics gets empty theme tables rather than an error', async () => {
     const root = temporaryFolder('ftm-themes-small-')
     const storage = openStorage(root)
-    const random = seeded(3)
+    const random = seededRandom(3)
     const topics = Array.from({length: 4}, (_, index) => ({firmId: `F${index}`, topicId: 0, theme: 'x', embedding: unitVector(random, 20)}))
     await writeCommittedTopics(storage, runId, quarter, topics)
     const summary = await runThemes({storage, runId, quarter, config: defaultConfig, environment: {}, log: () => {}})

@@ -1,12 +1,11 @@
 import {UserError} from '../errors.js'
-import {createExecutor} from '../executor-registry.js'
-import {isFinished, type JobPhase} from '../executor.js'
+import {type Executor, isFinished, type JobPhase} from '../executor.js'
 import {type Clock, poll} from '../poll.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {isMonitorAlive, readMonitorLease} from './monitor-lease.js'
 import {signalProcess} from './process-liveness.js'
-import {jobStates, themesJobStates} from './run-status.js'
+import {jobStates, runExecutor, themesJobStates} from './run-status.js'
 
 export interface CancelOptions {
   environment?: NodeJS.ProcessEnv
@@ -38,22 +37,28 @@ export interface CancelOutcome {
 export async function cancelRun(storage: Storage, runId: string, options: CancelOptions = {}): Promise<CancelOutcome> {
   const environment = options.environment ?? process.env
   const record = await readRunRecord(storage, runId)
-  const themesCancelled = await cancelThemesJobs(storage, record, environment)
+  const executor = runExecutor(storage, record, environment)
+  const themesCancelled = await cancelThemesJobs(storage, record, executor)
   if (record.status !== 'running' && record.status !== 'planned') return {runId, status: record.status, alreadyFinished: true, via: 'none', themesCancelled}
-  const outcome = await cancelMap(storage, record, environment, options)
+  const outcome = await cancelMap(storage, record, executor, options)
   return {...outcome, themesCancelled}
 }
 
 /** Stops the run's unfinished themes jobs (they wait for the map jobs, or run after them); returns how many. */
-async function cancelThemesJobs(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<number> {
-  const unfinished = (await themesJobStates(storage, record, environment)).filter((state) => !isFinished(state.phase))
+async function cancelThemesJobs(storage: Storage, record: RunRecord, executor: () => Promise<Executor>): Promise<number> {
+  const unfinished = (await themesJobStates(storage, record, executor)).filter((state) => !isFinished(state.phase))
   if (unfinished.length === 0) return 0
-  await (await createExecutor(record.executor.name, {storage, environment})).cancel(unfinished.map((state) => state.handle))
+  await (await executor()).cancel(unfinished.map((state) => state.handle))
   return unfinished.length
 }
 
 /** Cancels the run's partitions: through its monitor when one is alive, else through the executor. */
-async function cancelMap(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv, options: CancelOptions): Promise<Omit<CancelOutcome, 'themesCancelled'>> {
+async function cancelMap(
+  storage: Storage,
+  record: RunRecord,
+  getExecutor: () => Promise<Executor>,
+  options: CancelOptions,
+): Promise<Omit<CancelOutcome, 'themesCancelled'>> {
   const runId = record.id
   const wait = options.wait ?? true
   const pollOptions = {interval: 250, clock: options.clock, signal: options.signal}
@@ -65,7 +70,7 @@ async function cancelMap(storage: Storage, record: RunRecord, environment: NodeJ
     const after = await readRunRecord(storage, runId)
     if (after.status !== 'running') return {runId, status: after.status, alreadyFinished: false, via: 'monitor'}
   }
-  const executor = await createExecutor(record.executor.name, {storage, environment})
+  const executor = await getExecutor()
   if (lease && isMonitorAlive(lease) === undefined && !executor.capabilities.remote) {
     throw new UserError(`Run ${runId} is watched by process ${lease.pid} on ${lease.host}, another machine.`, `Run \`ftm cancel ${runId}\` on ${lease.host}.`)
   }
@@ -76,7 +81,7 @@ async function cancelMap(storage: Storage, record: RunRecord, environment: NodeJ
   await poll(async () => (await executor.status(record.jobs)).every((state) => settled(state.phase)), pollOptions)
   const latest = await readRunRecord(storage, runId)
   if (latest.status === 'running') {
-    const states = await jobStates(storage, latest, environment)
+    const states = await jobStates(latest, getExecutor)
     const unfinished = states.filter((state) => !isFinished(state.phase)).length
     latest.status = 'cancelled'
     latest.reason = `cancelled by ftm cancel; partitions committed what they had finished${unfinished > 0 ? ` (${unfinished} never started)` : ''}`

@@ -2,8 +2,7 @@ import {spawn} from 'node:child_process'
 import {mkdirSync, openSync, closeSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {packageRoot} from '../package-root.js'
+import {cliInvocation} from '../cli-invocation.js'
 import type {RunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {type MonitorLease, monitorLeaseKey} from './monitor-lease.js'
@@ -34,12 +33,4 @@ export async function spawnDetachedMonitor(storage: Storage, record: RunRecord, 
   } finally {
     closeSync(output)
   }
-}
-
-/** How to start this CLI again: the built bin/run.js, or the TypeScript sources through tsx when running from source. */
-export function cliInvocation(args: string[]): {file: string; arguments: string[]} {
-  const fromSource = fileURLToPath(import.meta.url).endsWith('.ts')
-  return fromSource
-    ? {file: process.execPath, arguments: ['--import', 'tsx', path.join(packageRoot, 'bin', 'dev.js'), ...args]}
-    : {file: process.execPath, arguments: [path.join(packageRoot, 'bin', 'run.js'), ...args]}
 }

@@ -1,5 +1,5 @@
 import {createExecutor} from '../executor-registry.js'
-import type {JobHandle, JobPhase, JobState} from '../executor.js'
+import type {Executor, JobHandle, JobPhase, JobState} from '../executor.js'
 import {isFinished} from '../executor.js'
 import {estimateSecondsLeft, type PartitionProgress, readRunProgress} from '../progress.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
@@ -66,7 +66,8 @@ export async function readRunStatus(storage: Storage, runId: string, environment
   const record = await readRunRecord(storage, runId)
   const [lease, progress] = await Promise.all([readMonitorLease(storage, runId), readRunProgress(storage, runId)])
   const monitorAlive = isMonitorAlive(lease)
-  const [states, themes] = await Promise.all([jobStates(storage, record, environment), themesJobStates(storage, record, environment)])
+  const executor = runExecutor(storage, record, environment)
+  const [states, themes] = await Promise.all([jobStates(record, executor), themesJobStates(storage, record, executor)])
   const progressOf = new Map(progress.map((entry) => [`${entry.quarter}/${entry.partition}`, entry]))
   const partitions = states.map((state) => describePartition(state, progressOf.get(`${state.handle.quarter}/${state.handle.partition}`)))
   if (record.status !== 'running') for (const partition of partitions) if (partition.phase === 'pending') partition.reason = 'never started'
@@ -113,23 +114,28 @@ export async function readRunStatus(storage: Storage, runId: string, environment
 }
 
 /** The state of every planned partition: from the executor for submitted jobs, pending for the rest. */
-export async function jobStates(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<JobState[]> {
+export async function jobStates(record: RunRecord, executor: () => Promise<Executor>): Promise<JobState[]> {
   const planned: JobHandle[] = record.plan.flatMap((quarter) =>
     Array.from({length: quarter.partitions}, (_, partition) => ({executor: record.executor.name, runId: record.id, quarter: quarter.quarter, partition, id: ''})),
   )
   const known = new Map(record.jobs.map((handle) => [`${handle.quarter}/${handle.partition}`, handle]))
   const submitted = planned.map((handle) => known.get(`${handle.quarter}/${handle.partition}`)).filter((handle): handle is JobHandle => handle !== undefined)
-  const executor = submitted.length > 0 ? await createExecutor(record.executor.name, {storage, environment}) : undefined
-  const states = executor ? await executor.status(submitted) : []
+  const states = submitted.length > 0 ? await (await executor()).status(submitted) : []
   const stateOf = new Map(states.map((state) => [`${state.handle.quarter}/${state.handle.partition}`, state]))
   return planned.map((handle) => stateOf.get(`${handle.quarter}/${handle.partition}`) ?? {handle, phase: 'pending', backendStatus: 'not submitted'})
 }
 
 /** The themes jobs submitted for a run, as the run's executor sees them; none when nothing was submitted. */
-export async function themesJobStates(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<JobState[]> {
+export async function themesJobStates(storage: Storage, record: RunRecord, executor: () => Promise<Executor>): Promise<JobState[]> {
   const handles = (await readJson<JobHandle[]>(storage, themesJobsKey(record.id))) ?? []
   if (handles.length === 0) return []
-  return (await createExecutor(record.executor.name, {storage, environment})).status(handles)
+  return (await executor()).status(handles)
+}
+
+/** The run's executor, created on first use and shared after that (one set of clients per command). */
+export function runExecutor(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): () => Promise<Executor> {
+  let executor: Promise<Executor> | undefined
+  return () => (executor ??= createExecutor(record.executor.name, {storage, environment}))
 }
 
 function describePartition(state: JobState, progress: PartitionProgress | undefined): PartitionStatus {

@@ -21,17 +21,22 @@ export function createTopicNamer(config: LlmConfig, context: NamerContext): Topi
   context.log(
     `llm: naming topics with ${config.model} at ${config.baseUrl} (${apiKey ? `API key from ${config.apiKeyVariable}` : `no API key: ${config.apiKeyVariable} is not set`})`,
   )
-  const client = new ChatClient({
+  const client = chatClientFor(config, {apiKey, clock: context.clock})
+  const cache = context.storage ? new LabelCache(context.storage, config.model, context.log) : undefined
+  return new TopicNamer(client, config, cache, context.log)
+}
+
+/** A chat client with the llm section's endpoint, timeout, retries and limits. */
+export function chatClientFor(config: LlmConfig, options: {apiKey?: string; clock?: Clock} = {}): ChatClient {
+  return new ChatClient({
     baseUrl: config.baseUrl,
     model: config.model,
-    apiKey,
+    apiKey: options.apiKey,
     timeoutMs: config.timeoutSeconds * 1000,
     retries: config.retries,
     backoffMs: config.backoffSeconds * 1000,
     concurrency: config.concurrency,
     requestsPerMinute: config.requestsPerMinute,
-    clock: context.clock,
+    clock: options.clock,
   })
-  const cache = context.storage ? new LabelCache(context.storage, config.model, context.log) : undefined
-  return new TopicNamer(client, config, cache, context.log)
 }

@@ -69,6 +69,7 @@ export async function readTopicRecords(files: readonly string[]): Promise<TopicR
     }))
   } finally {
     connection.closeSync()
+    instance.closeSync()
   }
 }
 

@@ -28,11 +28,6 @@ export interface ReduceOutcome {
   submitted: JobHandle[]
 }
 
-/** A Batch-like executor that can submit a quarter's reduce as one job depending on the map jobs. */
-interface ReduceSubmitter {
-  submitReduce(run: Awaited<ReturnType<typeof readRunRecord>>, quarter: Quarter, runRecord: string): Promise<JobHandle>
-}
-
 /**
  * Runs the reduce of a run's quarters through the run's executor: on Batch one job per quarter that waits for the
  * quarter's map jobs (their handles are kept in runs/<id>/themes/jobs.json); elsewhere one `ftm worker` process (FTM_TASK=themes) per quarter
@@ -49,8 +44,8 @@ export async function reduceRun(request: ReduceRequest): Promise<ReduceOutcome> 
   }
   const location = runRecordLocation(storage, runId)
   const outcome: ReduceOutcome = {runId, executor: record.executor.name, summaries: [], submitted: []}
-  if (record.executor.name === 'batch') {
-    const executor = (await createExecutor('batch', {storage, environment: request.environment})) as unknown as ReduceSubmitter
+  const executor = await createExecutor(record.executor.name, {storage, environment: request.environment})
+  if (executor.submitReduce) {
     for (const quarter of quarters) outcome.submitted.push(await executor.submitReduce(record, quarter, location))
     // Kept beside the run record, not in its jobs: those are the map step's partitions.
     await writeJson(storage, themesJobsKey(runId), outcome.submitted)
