@@ -26,9 +26,11 @@ const gpuFix = (where: string): string =>
 export async function runPreflight(client: DockerClient, settings: Pick<ExecutorSettings, 'image' | 'gpus'>, options: {buildHint?: string} = {}): Promise<PreflightReport> {
   const checks: PreflightCheck[] = []
   const report = (): PreflightReport => ({checks, ok: checks.every((check) => check.status !== 'failed')})
+  let runtimes: string[]
   try {
     await client.ping()
     const info = await client.info()
+    runtimes = info.runtimes
     checks.push({name: 'docker', status: 'ok', message: `Docker ${info.serverVersion} is reachable (${client.where}).`})
   } catch (error) {
     checks.push({name: 'docker', status: 'failed', message: errorMessage(error), fix: isUserError(error) ? error.hint : undefined})
@@ -54,7 +56,6 @@ export async function runPreflight(client: DockerClient, settings: Pick<Executor
     checks.push({name: 'gpu', status: 'skipped', message: 'skipped: --gpus none (workers run on CPU).'})
     return report()
   }
-  const {runtimes} = await client.info()
   checks.push(
     runtimes.includes('nvidia')
       ? {name: 'nvidia-runtime', status: 'ok', message: 'The NVIDIA container runtime is registered with Docker.'}
