@@ -8,6 +8,7 @@ import {describeTopics} from './stages/describe-topics.js'
 import {keywordLabel} from './stages/keyword-label.js'
 import {type PreparedSentence, preprocess} from './stages/preprocess.js'
 import {reduceDimensions} from './stages/reduce.js'
+import {reduceOutliers} from './stages/reduce-outliers.js'
 
 /** A topic of one firm. */
 export interface FirmTopic {
@@ -35,8 +36,12 @@ export interface StageTimings {
 
 export interface FirmModel {
   sentences: PreparedSentence[]
-  /** Topic of each sentence (−1: outlier). */
+  /** Topic of each sentence (−1: outlier), after outliers were reassigned. */
   assignments: Int32Array
+  /** HDBSCAN's topic of each sentence, before outliers were reassigned (same topic ids; −1: outlier). */
+  clusterAssignments: Int32Array
+  /** For each HDBSCAN outlier, its similarity to the nearest topic (NaN for sentences HDBSCAN clustered). */
+  outlierSimilarities: Float64Array
   probabilities: Float64Array
   topics: FirmTopic[]
   timings: StageTimings
@@ -52,7 +57,7 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     try {
       return await work()
     } finally {
-      timings[stage] = Math.round(performance.now() - start)
+      timings[stage] += Math.round(performance.now() - start)
     }
   }
 
@@ -68,15 +73,31 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     return mixContext(raw, sentences.map((sentence) => sentence.componentOrder), config.embedding.contextWindow, config.embedding.contextWeight)
   })
   const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
-  const clusters = await timed('cluster', () =>
-    hdbscan(reduced, {minClusterSize: config.hdbscan.minClusterSize, minSamples: config.hdbscan.minSamples, selection: config.hdbscan.selection}),
-  )
-  const assignments = renumberBySize(clusters.labels)
+  const sizes = clusterSizes(config.hdbscan, sentences.length)
+  const clusters = await timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
+  const clustered = renumberBySize(clusters.labels)
+  const reassigned = await timed('cluster', () => reduceOutliers(sentences, clustered, embeddings, config.outliers, config.keywords))
+  // Topics are numbered by their final size; HDBSCAN's own assignment keeps the same ids.
+  const assignments = renumberBySize(reassigned.assignments)
+  const idOf = new Map<number, number>()
+  clustered.forEach((topic, index) => topic >= 0 && idOf.set(topic, assignments[index]!))
+  const clusterAssignments = clustered.map((topic) => (topic < 0 ? -1 : idOf.get(topic)!))
   const descriptions = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords, embedder))
   const topics = await timed('label', () =>
     descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
   )
-  return {sentences, assignments, probabilities: clusters.probabilities, topics, timings}
+  return {sentences, assignments, clusterAssignments, outlierSimilarities: reassigned.similarities, probabilities: clusters.probabilities, topics, timings}
+}
+
+/**
+ * HDBSCAN's min_cluster_size and min_samples for a firm of `sentences`: a share of the firm's sentences when the
+ * shares are set (so a 120- and a 600-sentence call both get topics of their own scale), never below the fixed
+ * values, which act as floors.
+ */
+export function clusterSizes(settings: PipelineConfig['hdbscan'], sentences: number): {minClusterSize: number; minSamples: number} {
+  const minClusterSize = Math.max(settings.minClusterSize, Math.round(settings.minClusterShare * sentences))
+  const minSamples = Math.max(settings.minSamples, Math.round(settings.minSamplesShare * sentences))
+  return {minClusterSize, minSamples}
 }
 
 /**

@@ -40,9 +40,17 @@ export const pipelineSchema = z.strictObject({
     seed: z.number().int(),
   }),
   hdbscan: z.strictObject({
-    minClusterSize: z.number().int().min(2),
-    minSamples: positiveInteger,
+    minClusterSize: z.number().int().min(2).describe('smallest topic, and the floor when minClusterShare scales it'),
+    minSamples: positiveInteger.describe('HDBSCAN min_samples, and the floor when minSamplesShare scales it'),
+    minClusterShare: fraction.describe("smallest topic as a share of the firm's sentences (0: minClusterSize as it is)"),
+    minSamplesShare: fraction.describe("min_samples as a share of the firm's sentences (0: minSamples as it is)"),
     selection: z.enum(['leaf', 'eom']),
+  }),
+  outliers: z.strictObject({
+    strategy: z
+      .enum(['none', 'embeddings', 'c-tf-idf'])
+      .describe("reassign HDBSCAN's outliers to the most similar topic, as BERTopic's reduce_outliers (none: keep them as topic -1)"),
+    threshold: z.number().min(-1).max(1).describe('least cosine similarity to a topic for an outlier to join it'),
   }),
   keywords: z.strictObject({
     ngramMax: z.number().int().min(1).max(3),
@@ -52,6 +60,7 @@ export const pipelineSchema = z.strictObject({
     bm25Weighting: z.boolean().describe("c-TF-IDF idf as BERTopic's bm25_weighting: ln((A+1)/(f+0.5))"),
     reduceFrequentWords: z.boolean().describe("c-TF-IDF tf as BERTopic's reduce_frequent_words: square root"),
     diversity: fraction.describe('MMR keyword diversity: 0 keeps the c-TF-IDF order, 1 favours keywords unlike those chosen'),
+    background: z.number().min(0).max(4).describe("weight of the built-in call-language background: words common in every call's topics rank lower (0: off)"),
   }),
 })
 
@@ -107,8 +116,9 @@ export const defaultConfig: Config = {
     dropSafeHarbor: true,
     embedding: defaultEmbedding,
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
-    hdbscan: {minClusterSize: 6, minSamples: 2, selection: 'leaf'},
-    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0},
+    hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
+    outliers: {strategy: 'none', threshold: 0},
+    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},
   },
   llm: defaultLlm,
   estimate: defaultEstimate,
