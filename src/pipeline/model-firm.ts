@@ -4,11 +4,13 @@ import type {FirmTranscript} from '../sources/transcript-source.js'
 import {type Embedder, mixContext} from './embedding/embedder.js'
 import {FirmError} from './firm-error.js'
 import {hdbscan} from './hdbscan/index.js'
+import {contextGroups} from './stages/context-groups.js'
 import {describeTopics} from './stages/describe-topics.js'
 import {keywordLabel} from './stages/keyword-label.js'
 import {type PreparedSentence, preprocess} from './stages/preprocess.js'
 import {reduceDimensions} from './stages/reduce.js'
 import {reduceOutliers} from './stages/reduce-outliers.js'
+import {smoothTopics} from './stages/smooth-topics.js'
 
 /** A topic of one firm. */
 export interface FirmTopic {
@@ -68,20 +70,18 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
       `${sentences.length} usable sentences after preprocessing; at least ${config.minSentences} are needed (pipeline.minSentences)`,
     )
   }
+  const groups = contextGroups(sentences, config.embedding.contextScope)
   const embeddings = await timed('embed', async () => {
     const raw = await embedder.embed(sentences.map((sentence) => sentence.text))
-    return mixContext(raw, sentences.map((sentence) => sentence.componentOrder), config.embedding.contextWindow, config.embedding.contextWeight)
+    return mixContext(raw, groups, config.embedding.contextWindow, config.embedding.contextWeight)
   })
   const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
   const sizes = clusterSizes(config.hdbscan, sentences.length)
   const clusters = await timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
   const clustered = renumberBySize(clusters.labels)
   const reassigned = await timed('cluster', () => reduceOutliers(sentences, clustered, embeddings, config.outliers, config.keywords))
-  // Topics are numbered by their final size; HDBSCAN's own assignment keeps the same ids.
-  const assignments = renumberBySize(reassigned.assignments)
-  const idOf = new Map<number, number>()
-  clustered.forEach((topic, index) => topic >= 0 && idOf.set(topic, assignments[index]!))
-  const clusterAssignments = clustered.map((topic) => (topic < 0 ? -1 : idOf.get(topic)!))
+  const assignments = renumberBySize(smoothTopics(reassigned.assignments, groups, config.smoothWindow))
+  const clusterAssignments = finalIds(clustered, assignments)
   const descriptions = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords, embedder))
   const topics = await timed('label', () =>
     descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
@@ -106,6 +106,23 @@ export function clusterSizes(settings: PipelineConfig['hdbscan'], sentences: num
  */
 async function yieldToEventLoop(): Promise<void> {
   await setImmediate()
+}
+
+/**
+ * HDBSCAN's assignment in the final topic ids: each cluster takes the final topic most of its sentences ended in
+ * (ties: the lower id); a cluster whose sentences all moved elsewhere, and every outlier, is −1.
+ */
+function finalIds(clustered: Int32Array, assignments: Int32Array): Int32Array {
+  const votes = new Map<number, Map<number, number>>()
+  clustered.forEach((cluster, index) => {
+    const final = assignments[index]!
+    if (cluster < 0 || final < 0) return
+    const counts = votes.get(cluster) ?? new Map<number, number>()
+    counts.set(final, (counts.get(final) ?? 0) + 1)
+    votes.set(cluster, counts)
+  })
+  const idOf = new Map([...votes.entries()].map(([cluster, counts]) => [cluster, [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0]]))
+  return clustered.map((cluster) => (cluster < 0 ? -1 : (idOf.get(cluster) ?? -1)))
 }
 
 /** Renumbers clusters by size, largest first (ties: first appearance); −1 stays −1. */

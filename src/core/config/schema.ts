@@ -52,6 +52,7 @@ export const pipelineSchema = z.strictObject({
       .describe("reassign HDBSCAN's outliers to the most similar topic, as BERTopic's reduce_outliers (none: keep them as topic -1)"),
     threshold: z.number().min(-1).max(1).describe('least cosine similarity to a topic for an outlier to join it'),
   }),
+  smoothWindow: z.number().int().min(0).max(10).describe('each sentence takes the topic most of its neighbours within this many sentences of its context group share (0: off)'),
   keywords: z.strictObject({
     ngramMax: z.number().int().min(1).max(3),
     minDf: positiveInteger.describe('a keyword must occur in at least this many sentences of the firm'),
@@ -118,6 +119,7 @@ export const defaultConfig: Config = {
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
     hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
     outliers: {strategy: 'none', threshold: 0},
+    smoothWindow: 0,
     keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},
   },
   llm: defaultLlm,
