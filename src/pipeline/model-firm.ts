@@ -1,4 +1,5 @@
 import {setImmediate} from 'node:timers/promises'
+import {embedsTerms} from '../core/config/embedding-schema.js'
 import type {PipelineConfig} from '../core/config/schema.js'
 import type {FirmTranscript} from '../sources/transcript-source.js'
 import {type Embedder, mixContext} from './embedding/embedder.js'
@@ -9,6 +10,7 @@ import {describeTopics} from './stages/describe-topics.js'
 import {keywordLabel} from './stages/keyword-label.js'
 import {type PreparedSentence, preprocess} from './stages/preprocess.js'
 import {reduceDimensions} from './stages/reduce.js'
+import {mergeTopics} from './stages/merge-topics.js'
 import {reduceOutliers} from './stages/reduce-outliers.js'
 import {smoothTopics} from './stages/smooth-topics.js'
 
@@ -72,14 +74,15 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
   }
   const groups = contextGroups(sentences, config.embedding.contextScope)
   const embeddings = await timed('embed', async () => {
-    const raw = await embedder.embed(sentences.map((sentence) => sentence.text))
+    const raw = await embedder.embed(sentences.map((sentence) => (embedsTerms(config.embedding) ? sentence.terms.join(' ') : sentence.text)))
     return mixContext(raw, groups, config.embedding.contextWindow, config.embedding.contextWeight)
   })
   const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
   const sizes = clusterSizes(config.hdbscan, sentences.length)
   const clusters = await timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
   const clustered = renumberBySize(clusters.labels)
-  const reassigned = await timed('cluster', () => reduceOutliers(sentences, clustered, embeddings, config.outliers, config.keywords))
+  const merged = mergeTopics(clustered, embeddings, config.mergeThreshold)
+  const reassigned = await timed('cluster', () => reduceOutliers(sentences, merged, embeddings, config.outliers, config.keywords))
   const assignments = renumberBySize(smoothTopics(reassigned.assignments, groups, config.smoothWindow))
   const clusterAssignments = finalIds(clustered, assignments)
   const descriptions = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords, embedder))

@@ -51,11 +51,12 @@ describe('configuration profiles', () => {
     expect((caught as {hint: string}).hint).toBe('Use one of: batch, small, fine-topics.')
   })
 
-  it('ships fine-topics: the earlier fixed HDBSCAN sizes without outlier reassignment, with or without a config file', () => {
+  it('ships fine-topics: the earlier fixed HDBSCAN sizes without merging, smoothing or outlier reassignment, with or without a config file', () => {
     const bare = mkdtempSync(path.join(os.tmpdir(), 'ftm-profiles-'))
     const {config, origins} = loadConfig({cwd: bare, environment: {}, profile: 'fine-topics'})
     expect(config.pipeline.hdbscan).toEqual({minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'})
     expect(config.pipeline.outliers.strategy).toBe('none')
+    expect([config.pipeline.mergeThreshold, config.pipeline.smoothWindow]).toEqual([1.01, 0])
     expect(origins['pipeline.hdbscan.minClusterShare']).toBe('built-in profile fine-topics')
     // A file's own profile of that name wins over the built-in one.
     const cwd = project({profiles: {'fine-topics': {pipeline: {hdbscan: {minClusterSize: 4}}}}})

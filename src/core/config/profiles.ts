@@ -14,14 +14,16 @@ export interface ProfileRequest {
 
 /**
  * Profiles that ship with ftm, usable without a config file; a profile of the same name in ftm.config.json wins.
- * `fine-topics`: the team's earlier fixed HDBSCAN sizes (leaf, 6/2, no scaling) and no outlier reassignment, for
- * whoever wants many small topics and the outliers kept apart.
+ * `fine-topics`: the team's earlier fixed HDBSCAN sizes (leaf, 6/2, no scaling), no topic merging, smoothing or
+ * outlier reassignment, for whoever wants many small topics and the outliers kept apart.
  */
 export const builtInProfiles: Readonly<Record<string, Tree>> = {
   'fine-topics': {
     pipeline: {
       hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
       outliers: {strategy: 'none'},
+      mergeThreshold: 1.01,
+      smoothWindow: 0,
     },
   },
 }

@@ -26,7 +26,7 @@ export const workerSchema = z.strictObject({
   progressIntervalSeconds: z.number().min(0).max(600).describe('least seconds between progress-file writes (commits and phase changes always write)'),
 })
 
-/** The per-firm topic model. Defaults are the team's production settings for ~300 sentences per firm. */
+/** The per-firm topic model. Defaults were chosen on the hand-written quality corpus (issue 17, docs/decisions.md). */
 export const pipelineSchema = z.strictObject({
   minSentences: positiveInteger.describe('firms with fewer usable sentences fail with too_few_sentences'),
   dropOperator: z.boolean(),
@@ -52,6 +52,7 @@ export const pipelineSchema = z.strictObject({
       .describe("reassign HDBSCAN's outliers to the most similar topic, as BERTopic's reduce_outliers (none: keep them as topic -1)"),
     threshold: z.number().min(-1).max(1).describe('least cosine similarity to a topic for an outlier to join it'),
   }),
+  mergeThreshold: z.number().min(0).max(1.01).describe('topics whose mean embeddings have at least this cosine similarity are merged (above 1: never)'),
   smoothWindow: z.number().int().min(0).max(10).describe('each sentence takes the topic most of its neighbours within this many sentences of its context group share (0: off)'),
   keywords: z.strictObject({
     ngramMax: z.number().int().min(1).max(3),
@@ -117,9 +118,10 @@ export const defaultConfig: Config = {
     dropSafeHarbor: true,
     embedding: defaultEmbedding,
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
-    hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
-    outliers: {strategy: 'none', threshold: 0},
-    smoothWindow: 0,
+    hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0.04, minSamplesShare: 0.013, selection: 'leaf'},
+    outliers: {strategy: 'embeddings', threshold: 0.3},
+    mergeThreshold: 0.5,
+    smoothWindow: 2,
     keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},
   },
   llm: defaultLlm,
