@@ -32,6 +32,10 @@ else console.error('fixtures/quality-corpus has no labels.csv yet (npx tsx fixtu
 const planted = {firms: Number(values.firms), quarters: ['2024Q1'], seed: 11, minSentences: 280, maxSentences: 320}
 writeTranscriptFiles(planted, path.join(folder, 'planted'))
 datasets.push(await loadLabelledCalls(`generated, planted shape (${JSON.stringify(planted)})`, path.join(folder, 'planted')))
+// The realistic shape's sizes vary (150–600 sentences): the scaled HDBSCAN sizes are checked on it.
+const realistic = {firms: Number(values.firms), quarters: ['2024Q1'], seed: 5, minSentences: 150, maxSentences: 600, shape: 'realistic' as const}
+writeTranscriptFiles(realistic, path.join(folder, 'realistic'))
+datasets.push(await loadLabelledCalls(`generated, realistic shape (${JSON.stringify(realistic)})`, path.join(folder, 'realistic')))
 
 interface Row {
   setting: string
