@@ -119,7 +119,7 @@ export const defaultConfig: Config = {
     embedding: defaultEmbedding,
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
     hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0.04, minSamplesShare: 0.013, selection: 'leaf'},
-    outliers: {strategy: 'embeddings', threshold: 0.3},
+    outliers: {strategy: 'c-tf-idf', threshold: 0.1},
     mergeThreshold: 0.5,
     smoothWindow: 2,
     keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},

@@ -34,6 +34,7 @@ const callStopWords = new Set([
   'really', 'kind', 'sort', 'just', 'know', 'going', 'go', 'get', 'say', 'morning', 'afternoon', 'everyone', 'hi',
   'hello', 'great', 'good', 'sure', 'maybe', 'actually', 'obviously', 'like', 'look', 'want', 'thing', 'things',
   'little', 'way', 'mean', 'right', 'well', 'also', 'us', 'please', 'line', 'call', 'today', 'time', 'period',
+  'hey', 'chief', 'officer', 'congrats', 'congratulations',
 ])
 
 /** Lemmas the lemmatizer gets wrong for business text. */
