@@ -84,7 +84,7 @@ function meanScores(firms: readonly Omit<FirmScores, 'cpuMs'>[]): Omit<FirmScore
 const settings: [string, PipelineConfig][] = values.sweep
   ? sweepSettings(defaultConfig.pipeline)
   : [
-      ['earlier defaults (word-vectors, context 1 × 0.5, leaf 6/2, no outlier reassignment, no background)', earlierDefaults(defaultConfig.pipeline)],
+      ['earlier defaults (word vectors of the raw text, turn context 1 × 0.5, leaf 6/2 fixed, outliers kept, no merging, smoothing or background)', earlierDefaults(defaultConfig.pipeline)],
       ['defaults', defaultConfig.pipeline],
     ]
 if (values['transformers-model']) {
