@@ -1,13 +1,18 @@
 import {setImmediate} from 'node:timers/promises'
+import {embedsTerms} from '../core/config/embedding-schema.js'
 import type {PipelineConfig} from '../core/config/schema.js'
 import type {FirmTranscript} from '../sources/transcript-source.js'
 import {type Embedder, mixContext} from './embedding/embedder.js'
 import {FirmError} from './firm-error.js'
 import {hdbscan} from './hdbscan/index.js'
+import {contextGroups} from './stages/context-groups.js'
 import {describeTopics} from './stages/describe-topics.js'
 import {keywordLabel} from './stages/keyword-label.js'
 import {type PreparedSentence, preprocess} from './stages/preprocess.js'
 import {reduceDimensions} from './stages/reduce.js'
+import {mergeTopics} from './stages/merge-topics.js'
+import {reduceOutliers} from './stages/reduce-outliers.js'
+import {smoothTopics} from './stages/smooth-topics.js'
 
 /** A topic of one firm. */
 export interface FirmTopic {
@@ -35,8 +40,12 @@ export interface StageTimings {
 
 export interface FirmModel {
   sentences: PreparedSentence[]
-  /** Topic of each sentence (−1: outlier). */
+  /** Topic of each sentence (−1: outlier), after outliers were reassigned. */
   assignments: Int32Array
+  /** HDBSCAN's topic of each sentence, before outliers were reassigned (same topic ids; −1: outlier). */
+  clusterAssignments: Int32Array
+  /** For each HDBSCAN outlier, its similarity to the nearest topic (NaN for sentences HDBSCAN clustered). */
+  outlierSimilarities: Float64Array
   probabilities: Float64Array
   topics: FirmTopic[]
   timings: StageTimings
@@ -52,7 +61,7 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     try {
       return await work()
     } finally {
-      timings[stage] = Math.round(performance.now() - start)
+      timings[stage] += Math.round(performance.now() - start)
     }
   }
 
@@ -63,20 +72,35 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
       `${sentences.length} usable sentences after preprocessing; at least ${config.minSentences} are needed (pipeline.minSentences)`,
     )
   }
+  const groups = contextGroups(sentences, config.embedding.contextScope)
   const embeddings = await timed('embed', async () => {
-    const raw = await embedder.embed(sentences.map((sentence) => sentence.text))
-    return mixContext(raw, sentences.map((sentence) => sentence.componentOrder), config.embedding.contextWindow, config.embedding.contextWeight)
+    const raw = await embedder.embed(sentences.map((sentence) => (embedsTerms(config.embedding) ? sentence.terms.join(' ') : sentence.text)))
+    return mixContext(raw, groups, config.embedding.contextWindow, config.embedding.contextWeight)
   })
   const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
-  const clusters = await timed('cluster', () =>
-    hdbscan(reduced, {minClusterSize: config.hdbscan.minClusterSize, minSamples: config.hdbscan.minSamples, selection: config.hdbscan.selection}),
-  )
-  const assignments = renumberBySize(clusters.labels)
+  const sizes = clusterSizes(config.hdbscan, sentences.length)
+  const clusters = await timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
+  const clustered = renumberBySize(clusters.labels)
+  const merged = mergeTopics(clustered, embeddings, config.mergeThreshold)
+  const reassigned = await timed('cluster', () => reduceOutliers(sentences, merged, embeddings, config.outliers, config.keywords))
+  const assignments = renumberBySize(smoothTopics(reassigned.assignments, groups, config.smoothWindow))
+  const clusterAssignments = finalIds(clustered, assignments)
   const descriptions = await timed('keywords', () => describeTopics(sentences, assignments, embeddings, config.keywords, embedder))
   const topics = await timed('label', () =>
     descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
   )
-  return {sentences, assignments, probabilities: clusters.probabilities, topics, timings}
+  return {sentences, assignments, clusterAssignments, outlierSimilarities: reassigned.similarities, probabilities: clusters.probabilities, topics, timings}
+}
+
+/**
+ * HDBSCAN's min_cluster_size and min_samples for a firm of `sentences`: a share of the firm's sentences when the
+ * shares are set (so a 120- and a 600-sentence call both get topics of their own scale), never below the fixed
+ * values, which act as floors.
+ */
+export function clusterSizes(settings: PipelineConfig['hdbscan'], sentences: number): {minClusterSize: number; minSamples: number} {
+  const minClusterSize = Math.max(settings.minClusterSize, Math.round(settings.minClusterShare * sentences))
+  const minSamples = Math.max(settings.minSamples, Math.round(settings.minSamplesShare * sentences))
+  return {minClusterSize, minSamples}
 }
 
 /**
@@ -85,6 +109,23 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
  */
 async function yieldToEventLoop(): Promise<void> {
   await setImmediate()
+}
+
+/**
+ * HDBSCAN's assignment in the final topic ids: each cluster takes the final topic most of its sentences ended in
+ * (ties: the lower id); a cluster whose sentences all moved elsewhere, and every outlier, is −1.
+ */
+function finalIds(clustered: Int32Array, assignments: Int32Array): Int32Array {
+  const votes = new Map<number, Map<number, number>>()
+  clustered.forEach((cluster, index) => {
+    const final = assignments[index]!
+    if (cluster < 0 || final < 0) return
+    const counts = votes.get(cluster) ?? new Map<number, number>()
+    counts.set(final, (counts.get(final) ?? 0) + 1)
+    votes.set(cluster, counts)
+  })
+  const idOf = new Map([...votes.entries()].map(([cluster, counts]) => [cluster, [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0]]))
+  return clustered.map((cluster) => (cluster < 0 ? -1 : (idOf.get(cluster) ?? -1)))
 }
 
 /** Renumbers clusters by size, largest first (ties: first appearance); −1 stays −1. */

@@ -231,11 +231,12 @@ export function firmModelWithTopics(count: number, seed = 0): FirmModel {
         speakerType: 'Executives',
         text: `In topic ${topicId} we discussed ${first} and ${second}, sentence ${offset} of firm ${seed}.`,
         terms: [first, second],
+        followsPrevious: [false, false],
       })
       return index
     })
     return {topicId, label: keywordLabel(keywords), labelSource: 'keywords', keywords, keywordScores: keywords.map(() => 1), size: 3, representativeSentences, embedding: new Float32Array(4)}
   })
   const timings = {preprocess: 0, embed: 0, reduce: 0, cluster: 0, keywords: 0, label: 0}
-  return {sentences, assignments: new Int32Array(sentences.length), probabilities: new Float64Array(sentences.length), topics, timings}
+  return {sentences, assignments: new Int32Array(sentences.length), clusterAssignments: new Int32Array(sentences.length), outlierSimilarities: new Float64Array(sentences.length).fill(Number.NaN), probabilities: new Float64Array(sentences.length), topics, timings}
 }

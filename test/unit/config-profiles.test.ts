@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {describeConfig, isSecretName, maskUrlPassword} from '../../src/core/config/describe-config.js'
 import {loadConfig} from '../../src/core/config/load-config.js'
 import {isUserError} from '../../src/core/errors.js'
+import {defaultConfig} from '../../src/core/config/schema.js'
 
 function project(values: unknown): string {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'ftm-profiles-'))
@@ -47,7 +48,20 @@ describe('configuration profiles', () => {
     }
     expect(isUserError(caught)).toBe(true)
     expect((caught as Error).message).toContain('There is no profile "gpu" (from environment variable FTM_PROFILE)')
-    expect((caught as {hint: string}).hint).toBe('Use one of: batch, small.')
+    expect((caught as {hint: string}).hint).toBe('Use one of: batch, small, fine-topics.')
+  })
+
+  it('ships fine-topics: the earlier fixed HDBSCAN sizes without merging, smoothing or outlier reassignment, with or without a config file', () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'ftm-profiles-'))
+    const {config, origins} = loadConfig({cwd: bare, environment: {}, profile: 'fine-topics'})
+    expect(config.pipeline.hdbscan).toEqual({minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'})
+    expect(config.pipeline.outliers.strategy).toBe('none')
+    expect([config.pipeline.mergeThreshold, config.pipeline.smoothWindow]).toEqual([1.01, 0])
+    expect(origins['pipeline.hdbscan.minClusterShare']).toBe('built-in profile fine-topics')
+    // A file's own profile of that name wins over the built-in one.
+    const cwd = project({profiles: {'fine-topics': {pipeline: {hdbscan: {minClusterSize: 4}}}}})
+    expect(loadConfig({cwd, environment: {}, profile: 'fine-topics'}).config.pipeline.hdbscan.minClusterSize).toBe(4)
+    expect(loadConfig({cwd, environment: {}, profile: 'fine-topics'}).config.pipeline.hdbscan.minClusterShare).toBe(defaultConfig.pipeline.hdbscan.minClusterShare)
   })
 
   it('validates profile values like any other, naming the profile as the origin', () => {

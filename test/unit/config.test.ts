@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     expect(origins['pipeline.umap.nNeighbors']).toBe('environment variable FTM_PIPELINE__UMAP__N_NEIGHBORS')
     expect(config.worker.checkpointInterval).toBe(10)
     expect(origins['worker.checkpointInterval']).toMatch(/^config file .*ftm\.config\.json$/)
-    expect(config.pipeline.hdbscan).toEqual({minClusterSize: 6, minSamples: 2, selection: 'leaf'})
+    expect(config.pipeline.hdbscan).toEqual({minClusterSize: 6, minSamples: 2, minClusterShare: 0.04, minSamplesShare: 0.013, selection: 'leaf'})
   })
 
   it('finds ftm.config.json upward and resolves its paths from its own folder', () => {

@@ -3,10 +3,14 @@ import {z} from 'zod'
 /** The sentence-embedding backend and its options (pipeline.embedding). */
 export const embeddingSchema = z.strictObject({
   backend: z
-    .enum(['word-vectors', 'tfidf-svd', 'transformers', 'endpoint'])
-    .describe('word-vectors (offline SIF GloVe), tfidf-svd (offline), transformers (ONNX via transformers.js) or endpoint (/v1/embeddings)'),
+    .enum(['word-vectors', 'tfidf-svd', 'hybrid', 'transformers', 'endpoint'])
+    .describe('word-vectors (offline SIF GloVe), tfidf-svd (offline), hybrid (both side by side, offline), transformers (ONNX via transformers.js) or endpoint (/v1/embeddings)'),
   contextWindow: z.number().int().min(0).max(5).describe('neighbouring sentences of the same turn mixed into each embedding'),
-  contextWeight: z.number().min(0).max(1).describe('weight of the neighbours relative to the sentence itself'),
+  contextWeight: z.number().min(0).max(4).describe('weight of the neighbours relative to the sentence itself'),
+  input: z
+    .enum(['auto', 'text', 'terms'])
+    .describe('what is embedded: the raw sentence, or its keyword terms (lemmas without stop words, numbers or names); auto: terms for the offline backends, text for transformers and endpoint'),
+  contextScope: z.enum(['turn', 'exchange']).describe("where neighbours come from: the sentence's speaker turn, or its Q&A exchange (a question and the turns answering it)"),
   model: z.string().min(1).describe('transformers: a local model folder or a Hugging Face id; endpoint: the model name sent'),
   device: z.enum(['cpu', 'cuda']).describe('transformers: where ONNX Runtime runs the model'),
   dtype: z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4']).describe('transformers: which onnx/model*.onnx variant is loaded'),
@@ -23,8 +27,10 @@ export type EmbeddingConfig = z.infer<typeof embeddingSchema>
 /** Defaults: the offline word-vector backend (chosen by measured quality, see BENCHMARKS.md). */
 export const defaultEmbedding: EmbeddingConfig = {
   backend: 'word-vectors',
-  contextWindow: 1,
-  contextWeight: 0.5,
+  contextWindow: 2,
+  contextWeight: 1,
+  contextScope: 'exchange',
+  input: 'auto',
   model: 'Xenova/all-MiniLM-L6-v2',
   device: 'cpu',
   dtype: 'fp32',
@@ -34,4 +40,10 @@ export const defaultEmbedding: EmbeddingConfig = {
   apiKeyVariable: '',
   batchSize: 64,
   svdDimensions: 100,
+}
+
+/** Whether the backend embeds the sentence's keyword terms rather than its raw text. */
+export function embedsTerms(configuration: EmbeddingConfig): boolean {
+  if (configuration.input !== 'auto') return configuration.input === 'terms'
+  return configuration.backend === 'word-vectors' || configuration.backend === 'tfidf-svd' || configuration.backend === 'hybrid'
 }

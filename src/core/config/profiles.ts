@@ -12,6 +12,22 @@ export interface ProfileRequest {
   origin: string
 }
 
+/**
+ * Profiles that ship with ftm, usable without a config file; a profile of the same name in ftm.config.json wins.
+ * `fine-topics`: the team's earlier fixed HDBSCAN sizes (leaf, 6/2, no scaling), no topic merging, smoothing or
+ * outlier reassignment, for whoever wants many small topics and the outliers kept apart.
+ */
+export const builtInProfiles: Readonly<Record<string, Tree>> = {
+  'fine-topics': {
+    pipeline: {
+      hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
+      outliers: {strategy: 'none'},
+      mergeThreshold: 1.01,
+      smoothWindow: 0,
+    },
+  },
+}
+
 /** The profile asked for by the flag, else by FTM_PROFILE; undefined when neither names one. */
 export function requestedProfile(flag: string | undefined, environment: NodeJS.ProcessEnv): ProfileRequest | undefined {
   if (flag?.trim()) return {name: flag.trim(), origin: 'flag --profile'}
@@ -24,11 +40,14 @@ export function requestedProfile(flag: string | undefined, environment: NodeJS.P
  * override the base; origins say `config file <file> (profile <name>)` so paths in a profile resolve from the file.
  */
 export function applyProfile(fileLayer: ConfigLayer | undefined, file: string | undefined, request: ProfileRequest | undefined): ConfigLayer[] {
+  const builtIn = request ? builtInProfiles[request.name] : undefined
+  const builtInLayer = (): ConfigLayer => ({values: builtIn!, originOf: () => `built-in profile ${request!.name}`})
   if (!fileLayer) {
+    if (builtIn) return [builtInLayer()]
     if (request) {
       throw new UserError(
-        `The profile "${request.name}" (from ${request.origin}) cannot be used: there is no ftm.config.json.`,
-        'Create ftm.config.json with {"profiles": {"<name>": {...}}}, pass --config, or drop --profile / FTM_PROFILE.',
+        `The profile "${request.name}" (from ${request.origin}) cannot be used: there is no ftm.config.json and no built-in profile of that name.`,
+        `Use a built-in profile (${Object.keys(builtInProfiles).join(', ')}), create ftm.config.json with {"profiles": {"<name>": {...}}}, pass --config, or drop --profile / FTM_PROFILE.`,
       )
     }
     return []
@@ -40,8 +59,9 @@ export function applyProfile(fileLayer: ConfigLayer | undefined, file: string | 
   const layers: ConfigLayer[] = [{values: base, originOf: fileLayer.originOf}]
   if (!request) return layers
   const chosen = profiles?.[request.name]
+  if (!chosen && builtIn) return [...layers, builtInLayer()]
   if (!chosen) {
-    const names = Object.keys(profiles ?? {})
+    const names = [...Object.keys(profiles ?? {}), ...Object.keys(builtInProfiles)]
     throw new UserError(
       `There is no profile "${request.name}" (from ${request.origin}) in ${file}.`,
       names.length > 0 ? `Use one of: ${names.join(', ')}.` : `Add it under "profiles" in ${file}.`,

@@ -26,7 +26,7 @@ export const workerSchema = z.strictObject({
   progressIntervalSeconds: z.number().min(0).max(600).describe('least seconds between progress-file writes (commits and phase changes always write)'),
 })
 
-/** The per-firm topic model. Defaults are the team's production settings for ~300 sentences per firm. */
+/** The per-firm topic model. Defaults were chosen on the hand-written quality corpus (issue 17, docs/decisions.md). */
 export const pipelineSchema = z.strictObject({
   minSentences: positiveInteger.describe('firms with fewer usable sentences fail with too_few_sentences'),
   dropOperator: z.boolean(),
@@ -40,10 +40,20 @@ export const pipelineSchema = z.strictObject({
     seed: z.number().int(),
   }),
   hdbscan: z.strictObject({
-    minClusterSize: z.number().int().min(2),
-    minSamples: positiveInteger,
+    minClusterSize: z.number().int().min(2).describe('smallest topic, and the floor when minClusterShare scales it'),
+    minSamples: positiveInteger.describe('HDBSCAN min_samples, and the floor when minSamplesShare scales it'),
+    minClusterShare: fraction.describe("smallest topic as a share of the firm's sentences (0: minClusterSize as it is)"),
+    minSamplesShare: fraction.describe("min_samples as a share of the firm's sentences (0: minSamples as it is)"),
     selection: z.enum(['leaf', 'eom']),
   }),
+  outliers: z.strictObject({
+    strategy: z
+      .enum(['none', 'embeddings', 'c-tf-idf'])
+      .describe("reassign HDBSCAN's outliers to the most similar topic, as BERTopic's reduce_outliers (none: keep them as topic -1)"),
+    threshold: z.number().min(-1).max(1).describe('least cosine similarity to a topic for an outlier to join it'),
+  }),
+  mergeThreshold: z.number().min(0).max(1.01).describe('topics whose mean embeddings have at least this cosine similarity are merged (above 1: never)'),
+  smoothWindow: z.number().int().min(0).max(10).describe('each sentence takes the topic most of its neighbours within this many sentences of its context group share (0: off)'),
   keywords: z.strictObject({
     ngramMax: z.number().int().min(1).max(3),
     minDf: positiveInteger.describe('a keyword must occur in at least this many sentences of the firm'),
@@ -52,6 +62,7 @@ export const pipelineSchema = z.strictObject({
     bm25Weighting: z.boolean().describe("c-TF-IDF idf as BERTopic's bm25_weighting: ln((A+1)/(f+0.5))"),
     reduceFrequentWords: z.boolean().describe("c-TF-IDF tf as BERTopic's reduce_frequent_words: square root"),
     diversity: fraction.describe('MMR keyword diversity: 0 keeps the c-TF-IDF order, 1 favours keywords unlike those chosen'),
+    background: z.number().min(0).max(4).describe("weight of the built-in call-language background: words common in every call's topics rank lower (0: off)"),
   }),
 })
 
@@ -107,8 +118,11 @@ export const defaultConfig: Config = {
     dropSafeHarbor: true,
     embedding: defaultEmbedding,
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
-    hdbscan: {minClusterSize: 6, minSamples: 2, selection: 'leaf'},
-    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0},
+    hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0.04, minSamplesShare: 0.013, selection: 'leaf'},
+    outliers: {strategy: 'c-tf-idf', threshold: 0.1},
+    mergeThreshold: 0.5,
+    smoothWindow: 2,
+    keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},
   },
   llm: defaultLlm,
   estimate: defaultEstimate,

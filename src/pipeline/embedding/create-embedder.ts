@@ -9,6 +9,14 @@ export async function createEmbedder(configuration: EmbeddingConfig): Promise<Em
       return new (await import('./word-vector-embedder.js')).WordVectorEmbedder()
     case 'tfidf-svd':
       return new (await import('./tfidf-svd-embedder.js')).TfidfSvdEmbedder(configuration.svdDimensions)
+    case 'hybrid': {
+      const [{WordVectorEmbedder}, {TfidfSvdEmbedder}, {HybridEmbedder}] = await Promise.all([
+        import('./word-vector-embedder.js'),
+        import('./tfidf-svd-embedder.js'),
+        import('./hybrid-embedder.js'),
+      ])
+      return new HybridEmbedder([new WordVectorEmbedder(), new TfidfSvdEmbedder(configuration.svdDimensions)])
+    }
     case 'transformers':
       return (await import('./transformers-embedder.js')).TransformersEmbedder.load(configuration)
     case 'endpoint':

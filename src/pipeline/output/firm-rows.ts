@@ -37,6 +37,8 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
         keywords_ms: timings.keywords,
         label_ms: timings.label,
         total_ms: totalMs,
+        outlier_share: model.sentences.length > 0 ? outliers / model.sentences.length : 0,
+        cluster_outlier_share: model.sentences.length > 0 ? model.clusterAssignments.filter((topic) => topic < 0).length / model.sentences.length : 0,
       },
     ],
     topics: model.topics.map((topic) => ({
@@ -64,6 +66,8 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
       text: sentence.text,
       topic_id: model.assignments[sentence.index],
       probability: model.probabilities[sentence.index],
+      cluster_topic_id: model.clusterAssignments[sentence.index],
+      outlier_similarity: Number.isNaN(model.outlierSimilarities[sentence.index]!) ? null : model.outlierSimilarities[sentence.index],
     })),
   }
 }

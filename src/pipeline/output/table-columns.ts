@@ -37,6 +37,8 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('total_ms', 'INTEGER'),
     column('attempt', 'INTEGER'),
     column('finished_at', 'TIMESTAMPTZ'),
+    column('outlier_share', 'DOUBLE'),
+    column('cluster_outlier_share', 'DOUBLE'),
   ],
   topics: [
     column('run_id', 'VARCHAR'),
@@ -63,6 +65,8 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('text', 'VARCHAR'),
     column('topic_id', 'INTEGER'),
     column('probability', 'DOUBLE'),
+    column('cluster_topic_id', 'INTEGER'),
+    column('outlier_similarity', 'DOUBLE'),
   ],
 }
 

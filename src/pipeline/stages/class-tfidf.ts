@@ -1,8 +1,16 @@
-/** Unigrams and n-grams up to `ngramMax` of a sentence's cleaned terms (n-grams never cross sentences). */
-export function ngrams(terms: readonly string[], ngramMax: number): string[] {
+/**
+ * Unigrams and n-grams up to `ngramMax` of a sentence's cleaned terms. An n-gram joins only terms that stood next
+ * to each other in the sentence (`followsPrevious[i]`: term i came right after term i − 1; absent: all did), so
+ * "6.8 gigawatts, up from 4.5 gigawatts" never gives "gigawatts gigawatts"; n-grams never cross sentences.
+ */
+export function ngrams(terms: readonly string[], ngramMax: number, followsPrevious?: readonly boolean[]): string[] {
   const result: string[] = []
   for (let size = 1; size <= ngramMax; size++) {
-    for (let start = 0; start + size <= terms.length; start++) result.push(terms.slice(start, start + size).join(' '))
+    for (let start = 0; start + size <= terms.length; start++) {
+      let adjacent = true
+      for (let offset = 1; offset < size && adjacent; offset++) adjacent = followsPrevious?.[start + offset] ?? true
+      if (adjacent) result.push(terms.slice(start, start + size).join(' '))
+    }
   }
   return result
 }

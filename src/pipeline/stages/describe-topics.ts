@@ -1,5 +1,6 @@
 import type {PipelineConfig} from '../../core/config/schema.js'
 import {type Embedder, normalize} from '../embedding/embedder.js'
+import {backgroundFactor} from './background-weight.js'
 import {classTfidf, ngrams, similarityToClass, topTerms} from './class-tfidf.js'
 import {maximalMarginalRelevance} from './maximal-marginal-relevance.js'
 
@@ -7,6 +8,8 @@ import {maximalMarginalRelevance} from './maximal-marginal-relevance.js'
 export interface TopicSentence {
   index: number
   terms: string[]
+  /** Whether each term stood right after the previous one in the sentence; absent: all did. */
+  followsPrevious?: boolean[]
 }
 
 /** A topic's representation: everything but its label. */
@@ -39,7 +42,7 @@ export async function describeTopics(
   if (topicCount === 0) return []
   // min_df counts sentences: a term said in one sentence only is noise. (BERTopic counts topics, since it fits its
   // vectorizer on one document per topic; with few outliers that drops exactly the words unique to a topic.)
-  const allTerms = sentences.map((sentence) => ngrams(sentence.terms, options.ngramMax))
+  const allTerms = sentences.map((sentence) => ngrams(sentence.terms, options.ngramMax, sentence.followsPrevious))
   const sentenceFrequency = new Map<string, number>()
   for (const terms of allTerms) for (const term of new Set(terms)) sentenceFrequency.set(term, (sentenceFrequency.get(term) ?? 0) + 1)
   const sentenceTerms = allTerms.map((terms) => terms.filter((term) => sentenceFrequency.get(term)! >= options.minDf))
@@ -49,7 +52,10 @@ export async function describeTopics(
     for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1)
   })
   const model = classTfidf(classes, 1, {bm25Weighting: options.bm25Weighting, reduceFrequentWords: options.reduceFrequentWords})
-  const ranked = Array.from({length: topicCount}, (_, topicId) => topTerms(model, topicId + 1, Math.max(candidateKeywords, options.topN)))
+  // Keywords rank against the call-language background too: a word every call uses in every topic leads no label.
+  const factors = model.vocabulary.map((term) => backgroundFactor(term, options.background))
+  const weighted = {...model, scores: model.scores.map((row) => row.map((score, column) => score * factors[column]!))}
+  const ranked = Array.from({length: topicCount}, (_, topicId) => topTerms(weighted, topicId + 1, Math.max(candidateKeywords, options.topN)))
   const keywords = options.diversity > 0 && embedder ? await diversify(ranked, options, embedder) : ranked.map((terms) => terms.slice(0, options.topN))
   return Array.from({length: topicCount}, (_, topicId) => {
     const members = sentences.map((sentence) => sentence.index).filter((index) => assignments[index] === topicId)

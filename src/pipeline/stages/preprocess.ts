@@ -16,6 +16,8 @@ export interface PreparedSentence {
   text: string
   /** Cleaned terms for keywords: lowercase lemmas without stop words, numbers, dates, money, percents or person names. */
   terms: string[]
+  /** Whether each term stood right after the previous one in the sentence (no word or mark dropped between). */
+  followsPrevious: boolean[]
 }
 
 export interface PreprocessOptions {
@@ -32,21 +34,30 @@ const callStopWords = new Set([
   'really', 'kind', 'sort', 'just', 'know', 'going', 'go', 'get', 'say', 'morning', 'afternoon', 'everyone', 'hi',
   'hello', 'great', 'good', 'sure', 'maybe', 'actually', 'obviously', 'like', 'look', 'want', 'thing', 'things',
   'little', 'way', 'mean', 'right', 'well', 'also', 'us', 'please', 'line', 'call', 'today', 'time', 'period',
+  'hey', 'chief', 'officer', 'congrats', 'congratulations',
 ])
 
 /** Lemmas the lemmatizer gets wrong for business text. */
 const lemmaFixes: Record<string, string> = {datum: 'data', medium: 'media', saas: 'saas'}
 
+/**
+ * The safe-harbor statement's own phrasing. A sentence that merely reports a non-GAAP figure or gives guidance is
+ * not boilerplate: only the statement (forward-looking statements, risk factors, the reconciliation notice) is.
+ */
 const safeHarborPatterns = [
   /forward[- ]looking (statement|information)/i,
   /safe harbou?r/i,
-  /actual results (may|could|might) differ/i,
-  /risks? and uncertaint/i,
+  /actual results (may|could|might|will) differ/i,
+  /subject to (a number of |various |certain )?risks/i,
   /risk factors/i,
-  /non-gaap/i,
-  /undertake no (obligation|duty)/i,
-  /(10-k|10-q|8-k)\b/i,
+  /undertakes? no (obligation|duty)/i,
+  /reconciliations? (of|to|between|with)\b/i,
+  /(most )?(directly )?comparable gaap (financial )?measure/i,
+  /\b(10-k|10-q|8-k)\b/i,
 ]
+
+/** A verb form ending in -ing or -ed that reads better as it is written before a noun ("existing customer"). */
+const participle = /(ing|ed)$/
 
 type Nlp = {
   readDoc(text: string): {sentences(): {each(callback: (sentence: WinkSentence) => void): void}}
@@ -78,30 +89,14 @@ export function preprocess(transcript: FirmTranscript, options: PreprocessOption
   const nameWords = personNameWords(transcript)
   for (const component of transcript.components) {
     if (options.dropOperator && /^operator$/i.test(component.speakerType)) continue
-    const split: {text: string; terms: string[]}[] = []
+    const split: CleanedSentence[] = []
     nlp()
       .readDoc(component.text)
       .sentences()
-      .each((sentence) => {
-        const terms: string[] = []
-        sentence.tokens().each((token) => {
-          if (token.out(its.type) !== 'word') return
-          if (token.out(its.stopWordFlag) as unknown as boolean) return
-          const entity = token.parentEntity()
-          if (entity && droppedEntities.has(entity.out(its.type))) return
-          if (isPersonName(token.out(), nameWords)) return
-          let lemma = token.out(its.lemma).toLowerCase()
-          lemma = lemmaFixes[lemma] ?? lemma
-          if (lemma.length < 2 || callStopWords.has(lemma) || !/[a-z]/.test(lemma) || /\d/.test(lemma)) return
-          terms.push(lemma)
-        })
-        split.push({text: sentence.out().trim(), terms})
-      })
-    const boilerplate = split.map((sentence) => options.dropSafeHarbor && isBoilerplate(sentence.text))
-    // A turn with several boilerplate sentences is the safe-harbor statement: drop all of it.
-    const wholeTurnIsBoilerplate = boilerplate.filter(Boolean).length >= 2
+      .each((sentence) => split.push(cleanSentence(sentence, its, nameWords)))
+    const boilerplate = boilerplateSpan(split.map((sentence) => options.dropSafeHarbor && isBoilerplate(sentence.text)))
     split.forEach((sentence, sentenceInComponent) => {
-      if (wholeTurnIsBoilerplate || boilerplate[sentenceInComponent] || sentence.terms.length < 2) return
+      if (boilerplate[sentenceInComponent] || sentence.terms.length < 2) return
       sentences.push({
         index: sentences.length,
         componentOrder: component.componentOrder,
@@ -109,8 +104,57 @@ export function preprocess(transcript: FirmTranscript, options: PreprocessOption
         speakerType: component.speakerType,
         text: sentence.text,
         terms: sentence.terms,
+        followsPrevious: sentence.followsPrevious,
       })
     })
   }
   return sentences
+}
+
+interface CleanedSentence {
+  text: string
+  terms: string[]
+  followsPrevious: boolean[]
+}
+
+/** A sentence's keyword terms, and which of them stood next to the term before (so n-grams join neighbours only). */
+function cleanSentence(sentence: WinkSentence, its: Nlp['its'], nameWords: ReadonlySet<string>): CleanedSentence {
+  const tokens: {text: string; type: string; pos: string; lemma: string; kept: boolean}[] = []
+  sentence.tokens().each((token) => {
+    const text = token.out()
+    const type = token.out(its.type)
+    const entity = token.parentEntity()
+    const kept =
+      type === 'word' &&
+      !(token.out(its.stopWordFlag) as unknown as boolean) &&
+      !(entity && droppedEntities.has(entity.out(its.type))) &&
+      !isPersonName(text, nameWords)
+    tokens.push({text: text.toLowerCase(), type, pos: token.out(its.pos), lemma: token.out(its.lemma).toLowerCase(), kept})
+  })
+  const terms: string[] = []
+  const followsPrevious: boolean[] = []
+  let previousKept = -2
+  tokens.forEach((token, position) => {
+    if (!token.kept) return
+    const next = tokens[position + 1]
+    // "existing customer", "operating margin": a participle before a noun keeps its written form.
+    const readable = token.pos === 'VERB' && participle.test(token.text) && next?.kept && next.pos === 'NOUN' ? token.text : token.lemma
+    const term = lemmaFixes[readable] ?? readable
+    if (term.length < 2 || callStopWords.has(term) || !/^[a-z][a-z&.-]*$/.test(term) || callStopWords.has(token.lemma)) return
+    followsPrevious.push(previousKept === position - 1)
+    terms.push(term)
+    previousKept = position
+  })
+  return {text: sentence.out().trim(), terms, followsPrevious}
+}
+
+/**
+ * Which sentences of a turn to drop as boilerplate: each matching sentence, and where a turn holds several, the
+ * statement between the first and the last of them (its unmatched middle sentences); results after it stay.
+ */
+export function boilerplateSpan(matches: readonly boolean[]): boolean[] {
+  const first = matches.indexOf(true)
+  const last = matches.lastIndexOf(true)
+  if (first < 0 || first === last) return [...matches]
+  return matches.map((match, index) => match || (index > first && index < last))
 }
