@@ -3,6 +3,7 @@ import {defaultEmbedding, embeddingSchema} from './embedding-schema.js'
 import {defaultEstimate, estimateSchema} from './estimate-schema.js'
 import {defaultExecutorSettings, executorSchema} from './executor-schema.js'
 import {defaultLlm, llmSchema} from './llm-schema.js'
+import {defaultMeasures, measuresSchema} from './measures-schema.js'
 import {batchSchema, defaultBatchSettings} from './batch-schema.js'
 import {defaultInfraSettings, infraSchema} from './infra-schema.js'
 import {defaultThemes, themesSchema} from './themes-schema.js'
@@ -53,6 +54,7 @@ export const pipelineSchema = z.strictObject({
     reduceFrequentWords: z.boolean().describe("c-TF-IDF tf as BERTopic's reduce_frequent_words: square root"),
     diversity: fraction.describe('MMR keyword diversity: 0 keeps the c-TF-IDF order, 1 favours keywords unlike those chosen'),
   }),
+  measures: measuresSchema,
 })
 
 /** Everything a run is made of. Flags, environment and ftm.config.json override these defaults. */
@@ -109,6 +111,7 @@ export const defaultConfig: Config = {
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
     hdbscan: {minClusterSize: 6, minSamples: 2, selection: 'leaf'},
     keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0},
+    measures: defaultMeasures,
   },
   llm: defaultLlm,
   estimate: defaultEstimate,

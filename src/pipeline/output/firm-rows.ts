@@ -1,5 +1,7 @@
 import type {FirmTranscript} from '../../sources/transcript-source.js'
+import type {TimedMeasures} from '../measures/firm-measures.js'
 import type {FirmModel} from '../model-firm.js'
+import {firmMeasureValues, sentenceMeasureValues, topicMeasureValues} from './measure-columns.js'
 import type {TableRows} from './table-columns.js'
 
 /** Identifies the firm rows of one attempt. */
@@ -12,8 +14,15 @@ export interface FirmContext {
   attempt: number
 }
 
-/** Rows of a firm the model ran on. */
-export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript, model: FirmModel, fetchMs: number, totalMs: number): TableRows {
+/** Rows of a firm the model ran on, with its research measures when they were computed. */
+export function modeledFirmRows(
+  context: FirmContext,
+  transcript: FirmTranscript,
+  model: FirmModel,
+  fetchMs: number,
+  totalMs: number,
+  measures?: TimedMeasures,
+): TableRows {
   const {runId, quarter, firmId} = context
   const firmName = transcript.firmName || context.firmName
   const outliers = model.assignments.filter((topic) => topic < 0).length
@@ -37,6 +46,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
         keywords_ms: timings.keywords,
         label_ms: timings.label,
         total_ms: totalMs,
+        ...(measures ? firmMeasureValues(measures) : {}),
       },
     ],
     topics: model.topics.map((topic) => ({
@@ -52,6 +62,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
       size: topic.size,
       representative_sentences: topic.representativeSentences,
       embedding: topic.embedding,
+      ...(measures ? topicMeasureValues(measures, topic.topicId) : {}),
     })),
     sentences: model.sentences.map((sentence) => ({
       run_id: runId,
@@ -64,6 +75,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
       text: sentence.text,
       topic_id: model.assignments[sentence.index],
       probability: model.probabilities[sentence.index],
+      ...(measures ? sentenceMeasureValues(measures, sentence.index) : {}),
     })),
   }
 }

@@ -1,4 +1,5 @@
 import type {TableName} from '../../core/layout.js'
+import {firmMeasureColumns, sentenceMeasureColumns, topicMeasureColumns} from './measure-columns.js'
 
 /** Column types of the output tables, in DuckDB's words. */
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'TIMESTAMPTZ' | 'VARCHAR[]' | 'INTEGER[]' | 'FLOAT[]' | 'DOUBLE[]'
@@ -37,6 +38,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('total_ms', 'INTEGER'),
     column('attempt', 'INTEGER'),
     column('finished_at', 'TIMESTAMPTZ'),
+    ...firmMeasureColumns,
   ],
   topics: [
     column('run_id', 'VARCHAR'),
@@ -51,6 +53,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('size', 'INTEGER'),
     column('representative_sentences', 'INTEGER[]'),
     column('embedding', 'FLOAT[]'),
+    ...topicMeasureColumns,
   ],
   sentences: [
     column('run_id', 'VARCHAR'),
@@ -63,6 +66,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('text', 'VARCHAR'),
     column('topic_id', 'INTEGER'),
     column('probability', 'DOUBLE'),
+    ...sentenceMeasureColumns,
   ],
 }
 
