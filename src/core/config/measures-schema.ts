@@ -7,10 +7,10 @@ export const measuresSchema = z.strictObject({
     .array(z.string().min(1))
     .describe('word lists (path or s3://): word,category CSVs or the Loughran-McDonald master dictionary; a category given here replaces the built-in one'),
   taxonomy: z.string().describe('the subjects file (path or s3://); empty: the built-in earnings-call taxonomy'),
-  minSubjectScore: z.number().min(-1).max(2).describe('a topic whose best subject scores less (cosine + seed-keyword weight) gets no subject'),
+  minSubjectScore: z.number().min(0).max(1).describe("a topic whose best subject has less of its c-TF-IDF weight on the subject's seed words gets no subject"),
   continuityMinSimilarity: z.number().min(-1).max(1).describe("ftm inspect's topic_continuity: least embedding cosine that links a topic to one of the firm's previous quarter"),
 })
 
 export type MeasuresConfig = z.infer<typeof measuresSchema>
 
-export const defaultMeasures: MeasuresConfig = {enabled: true, lexicons: [], taxonomy: '', minSubjectScore: 0.3, continuityMinSimilarity: 0.9}
+export const defaultMeasures: MeasuresConfig = {enabled: true, lexicons: [], taxonomy: '', minSubjectScore: 0.02, continuityMinSimilarity: 0.9}

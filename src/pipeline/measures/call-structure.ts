@@ -60,6 +60,7 @@ export function componentRole(component: TranscriptComponent): Role {
  * The section and role of every component. A component whose WRDS component type says its section keeps it. The
  * others follow the split of the call: the Q&A starts at the first analyst turn, or at an operator turn after
  * management has spoken that announces the questions, whichever comes first; a call with neither has no Q&A.
+ * Once the Q&A has begun, every later component is in it (closing remarks included).
  */
 export function callStructure(transcript: FirmTranscript): CallStructure {
   const ordered = [...transcript.components].sort((a, b) => a.componentOrder - b.componentOrder)
@@ -83,8 +84,11 @@ export function callStructure(transcript: FirmTranscript): CallStructure {
   }
   if (typed.length > 0 && typed.every((section) => section !== undefined)) qaRule = typed.includes('qa') ? 'component_type' : 'no_qa'
   const components = new Map<number, {section: Section; role: Role}>()
+  let inQa = false
   ordered.forEach((component, index) => {
-    const section = typed[index] ?? (index >= qaStart ? 'qa' : 'presentation')
+    // Once the Q&A has begun the call stays in it: closing remarks that WRDS types as Presenter Speech are Q&A.
+    const section: Section = inQa ? 'qa' : (typed[index] ?? (index >= qaStart ? 'qa' : 'presentation'))
+    inQa = section === 'qa'
     components.set(component.componentOrder, {section, role: roles[index]!})
   })
   return {components, qaRule}

@@ -3,7 +3,7 @@ import type {FirmTopic} from '../model-firm.js'
 import type {PreparedSentence} from '../stages/preprocess.js'
 import {callStructure, type QaRule, type Role, type Section} from './call-structure.js'
 import type {Lexicon} from './lexicon.js'
-import {matchSubject, type PreparedTaxonomy} from './taxonomy.js'
+import {matchSubject, type PreparedTaxonomy, topicTermWeights} from './taxonomy.js'
 import {countTone, netTone, type SentenceTone} from './tone.js'
 
 /** What the measures need, loaded once per worker. */
@@ -71,7 +71,13 @@ export function measureFirm(
   context: MeasureContext,
 ): FirmMeasures {
   const structure = callStructure(transcript)
-  const subjectOfTopic = new Map(model.topics.map((topic) => [topic.topicId, matchSubject(topic, context.taxonomy, context.minSubjectScore)]))
+  const termWeights = topicTermWeights(model.sentences, model.assignments)
+  const subjectOfTopic = new Map(
+    model.topics.map((topic) => [
+      topic.topicId,
+      matchSubject({embedding: topic.embedding, termWeights: termWeights.get(topic.topicId) ?? new Map()}, context.taxonomy, context.minSubjectScore),
+    ]),
+  )
   const sentences = model.sentences.map((sentence): SentenceMeasures => {
     const place = structure.components.get(sentence.componentOrder) ?? {section: 'presentation' as const, role: 'other' as const}
     const topic = model.assignments[sentence.index]!

@@ -47,14 +47,15 @@ describe('callStructure', () => {
     expect(callStructure(transcript).qaRule).toBe('no_qa')
   })
 
-  it("follows WRDS's component types where the source has them, even against the split", () => {
+  it("follows WRDS's component types where the source has them, even against the split; closing remarks stay in the Q&A", () => {
     const transcript = call([
       ['Executives', 'Revenue grew.', 'Presenter Speech'],
       ['Attendees', 'A question from the floor about dividends.', 'Question'],
       ['Executives', 'We plan to raise it.', 'Answer'],
       ['Operator', 'That was the last question.', 'Question and Answer Operator Message'],
+      ['Executives', 'Thank you all for joining us.', 'Presenter Speech'],
     ])
-    expect(sections(transcript)).toEqual(['management/presentation', 'other/qa', 'management/qa', 'operator/qa'])
+    expect(sections(transcript)).toEqual(['management/presentation', 'other/qa', 'management/qa', 'operator/qa', 'management/qa'])
     expect(callStructure(transcript).qaRule).toBe('component_type')
   })
 

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {defaultConfig} from '../../../../src/core/config/schema.js'
 import {UserError} from '../../../../src/core/errors.js'
 import {createEmbedder} from '../../../../src/pipeline/embedding/create-embedder.js'
-import {defaultTaxonomy, matchSubject, parseTaxonomy, prepareTaxonomy} from '../../../../src/pipeline/measures/taxonomy.js'
+import {defaultTaxonomy, matchSubject, parseTaxonomy, prepareTaxonomy, topicTermWeights} from '../../../../src/pipeline/measures/taxonomy.js'
 
 describe('the default taxonomy', () => {
   it("has exactly the quality corpus's subject keys, in its order", () => {
@@ -32,22 +32,33 @@ describe('parseTaxonomy', () => {
   })
 })
 
+describe('topicTermWeights', () => {
+  it("weighs a topic's terms by c-TF-IDF over the firm's topics, leaving outliers out", () => {
+    const sentences = [
+      {index: 0, terms: ['dividend', 'cash']},
+      {index: 1, terms: ['repurchase', 'cash']},
+      {index: 2, terms: ['tariff', 'cash']},
+      {index: 3, terms: ['weather']},
+    ]
+    const weights = topicTermWeights(sentences, Int32Array.from([0, 0, 1, -1]))
+    expect([...weights.keys()]).toEqual([0, 1])
+    // 6 terms over 2 topics: 3 per topic; "cash" occurs 3 times in all, "dividend" once.
+    expect(weights.get(0)!.get('dividend')).toBeCloseTo(Math.log(1 + 3 / 1))
+    expect(weights.get(0)!.get('cash')).toBeCloseTo(2 * Math.log(1 + 3 / 3))
+    expect(weights.get(1)!.has('weather')).toBe(false)
+  })
+})
+
 describe('matchSubject', () => {
-  it('gives hand-made topics their subject with the offline embedder, and none under the threshold', async () => {
+  it("gives hand-made topics the subject carrying most of their weight, and none under the threshold", async () => {
     const embedder = await createEmbedder(defaultConfig.pipeline.embedding)
     const taxonomy = await prepareTaxonomy(defaultTaxonomy(), embedder)
-    const topic = async (sentences: string[], keywords: string[]) => {
-      const vectors = await embedder.embed(sentences)
-      const embedding = new Float32Array(vectors[0]!.length)
-      for (const vector of vectors) vector.forEach((value, dimension) => (embedding[dimension]! += value / vectors.length))
-      return {embedding, keywords, keywordScores: keywords.map((_, rank) => 1 / (rank + 1))}
-    }
-    const buyback = await topic(['We repurchased shares and raised the dividend.', 'The buyback authorization has room left.'], ['repurchase', 'dividend', 'buyback authorization'])
-    const tariffs = await topic(['Tariffs on imports from China raise our costs.', 'Export controls limit our sales there.'], ['tariff', 'china', 'export control'])
-    expect(matchSubject(buyback, taxonomy, 0.3).subject).toBe('capital-return')
-    expect(matchSubject(tariffs, taxonomy, 0.3).subject).toBe('trade-and-geopolitics')
-    const unmatched = matchSubject(buyback, taxonomy, 5)
-    expect(unmatched.subject).toBeNull()
-    expect(unmatched.score).toBeGreaterThan(0)
+    const embedding = new Float32Array(embedder.dimensions)
+    const buyback = {embedding, termWeights: new Map([['repurchases', 2], ['dividend', 1.5], ['update', 1]])}
+    const tariffs = {embedding, termWeights: new Map([['tariff', 2], ['china', 1], ['cost', 0.5]])}
+    expect(matchSubject(buyback, taxonomy, 0.02)).toEqual({subject: 'capital-return', score: expect.closeTo(2 / 4.5 + 1.5 / 4.5, 6)})
+    expect(matchSubject(tariffs, taxonomy, 0.02).subject).toBe('trade-and-geopolitics')
+    expect(matchSubject(buyback, taxonomy, 0.9).subject).toBeNull()
+    expect(matchSubject({embedding, termWeights: new Map([['hello', 1]])}, taxonomy, 0).subject).toBeNull()
   })
 })
