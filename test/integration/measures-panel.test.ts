@@ -3,6 +3,7 @@ import {parse} from 'csv-parse/sync'
 import {readFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
+import {defaultMeasures} from '../../src/core/config/measures-schema.js'
 import {defaultTaxonomy} from '../../src/pipeline/measures/taxonomy.js'
 import {ResultViews} from '../../src/inspect/views.js'
 import {openStorage} from '../../src/storage/open-storage.js'
@@ -76,9 +77,10 @@ describe('the research measures of a real run (6 firms × 2 quarters, one failin
     const rows = await sql(`SELECT quarter, status, count(*)::INTEGER AS n FROM topic_continuity GROUP BY ALL ORDER BY ALL`)
     expect(rows.filter((row) => row.quarter === '2024Q1').map((row) => row.status)).toEqual(['first'])
     expect(rows.filter((row) => row.quarter === '2024Q2').every((row) => ['carried', 'dropped', 'new'].includes(String(row.status)))).toBe(true)
-    const [links] = await sql(`SELECT count(*) FILTER (status = 'carried' AND (previous_topic_id IS NULL OR similarity < 0.9))::INTEGER AS bad_links,
+    const [links] = await sql(`SELECT count(*) FILTER (status = 'carried' AND (previous_topic_id IS NULL OR similarity < ${defaultMeasures.continuityMinSimilarity}))::INTEGER AS bad_links,
       count(*) FILTER (status = 'carried')::INTEGER AS carried FROM topic_continuity`)
     expect(links!.bad_links).toBe(0)
+    expect(Number(links!.carried)).toBeGreaterThan(0)
   })
 
   it("shows a firm's topics with their subject, shares and tone", async () => {

@@ -13,4 +13,4 @@ export const measuresSchema = z.strictObject({
 
 export type MeasuresConfig = z.infer<typeof measuresSchema>
 
-export const defaultMeasures: MeasuresConfig = {enabled: true, lexicons: [], taxonomy: '', minSubjectScore: 0.02, continuityMinSimilarity: 0.9}
+export const defaultMeasures: MeasuresConfig = {enabled: true, lexicons: [], taxonomy: '', minSubjectScore: 0.02, continuityMinSimilarity: 0.6}
