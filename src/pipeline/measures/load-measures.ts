@@ -15,6 +15,13 @@ export async function loadMeasures(config: MeasuresConfig, embedder: Embedder): 
   return {lexicon: combineLexicons(builtinLexicons(), user), taxonomy: await prepareTaxonomy(subjects, embedder), minSubjectScore: config.minSubjectScore}
 }
 
+/** Reads and checks the user's lexicon and taxonomy files before a run is planned, so a bad file fails at once. */
+export async function checkMeasureFiles(config: MeasuresConfig | undefined): Promise<void> {
+  if (!config?.enabled) return
+  for (const file of config.lexicons) parseLexicon(await readDataFile(file, 'lexicon'), file)
+  if (config.taxonomy) parseTaxonomy(await readDataFile(config.taxonomy, 'taxonomy'), config.taxonomy)
+}
+
 /** A user's data file: a local path, or an s3:// object read through the local cache. */
 async function readDataFile(file: string, what: 'lexicon' | 'taxonomy'): Promise<string> {
   const key = what === 'lexicon' ? 'pipeline.measures.lexicons' : 'pipeline.measures.taxonomy'

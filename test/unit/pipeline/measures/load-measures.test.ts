@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 import {defaultMeasures} from '../../../../src/core/config/measures-schema.js'
 import {UserError} from '../../../../src/core/errors.js'
 import type {Embedder} from '../../../../src/pipeline/embedding/embedder.js'
-import {loadMeasures} from '../../../../src/pipeline/measures/load-measures.js'
+import {checkMeasureFiles, loadMeasures} from '../../../../src/pipeline/measures/load-measures.js'
 import {temporaryFolder} from '../../../support/sample-subset.js'
 
 /** Two dimensions are enough: the taxonomy's embeddings only break ties. */
@@ -30,5 +30,13 @@ describe('loadMeasures', () => {
     const load = loadMeasures({...defaultMeasures, lexicons: ['/nowhere/LM.csv']}, embedder)
     await expect(load).rejects.toThrow(UserError)
     await expect(loadMeasures({...defaultMeasures, lexicons: ['/nowhere/LM.csv']}, embedder)).rejects.toThrow(/pipeline\.measures\.lexicons/)
+  })
+
+  it('checks the files before a run is planned: a taxonomy that is not valid fails with its problem', async () => {
+    const folder = temporaryFolder()
+    const taxonomy = path.join(folder, 'subjects.json')
+    writeFileSync(taxonomy, JSON.stringify({subjects: [{key: 'tariffs', name: 'Tariffs'}]}))
+    await expect(checkMeasureFiles({...defaultMeasures, taxonomy})).rejects.toThrow(/neither a description nor seed words/)
+    await expect(checkMeasureFiles({...defaultMeasures, lexicons: ['fixtures/lexicons/loughran-mcdonald-master-sample.csv']})).resolves.toBeUndefined()
   })
 })
