@@ -9,6 +9,12 @@ export const measureReports: Report[] = [
     parameters: (options) => [options.quarter ?? null, options.firm ?? null],
   },
   {
+    name: 'panel-themes',
+    description: 'one row per firm, quarter and cross-firm theme (after `ftm themes`) with its share, tone and risk',
+    sql: `SELECT * FROM panel_themes WHERE ($1 IS NULL OR quarter = $1) AND ($2 IS NULL OR firm_id = $2) ORDER BY firm_id, quarter, theme_id`,
+    parameters: (options) => [options.quarter ?? null, options.firm ?? null],
+  },
+  {
     name: 'continuity',
     description: "a firm's topics across quarters: each linked to the previous quarter's most similar topic (carried, new, first, dropped)",
     sql: `SELECT quarter, firm_id, status, topic_id, label, subject, previous_quarter, previous_topic_id, previous_label, similarity

@@ -8,6 +8,11 @@ export const measureViewCatalog: {name: string; description: string}[] = [
       'one row per firm and quarter for regressions: the call totals, and per taxonomy subject its share of the sentences (sh_), net tone (tone_) and risk sentences as a share of the call (risk_)',
   },
   {
+    name: 'panel_themes',
+    description:
+      "one row per firm, quarter and cross-firm theme (after `ftm themes`): the theme's share of the call's sentences, its net tone and its risk sentences as a share of the call",
+  },
+  {
     name: 'topic_continuity',
     description:
       "each topic linked to the most similar topic of the same firm's previous quarter in the run (embedding cosine): carried, new, first (no earlier quarter), or dropped (a previous topic nothing links to)",
@@ -52,6 +57,18 @@ export function panelSql(subjects: readonly string[]): string {
     GROUP BY f.firm_id, f.quarter, f.n_sentences`
 }
 
+/** The long panel of cross-firm themes: a quarter's themes have their own ids, so they are rows, not columns. */
+export const panelThemesSql = `
+  SELECT m.firm_id, m.quarter, m.theme_id, any_value(h.label) AS theme_label,
+         sum(t.sentence_share) AS sh, CASE WHEN sum(t.positive_words + t.negative_words) = 0 THEN NULL
+           ELSE (sum(t.positive_words) - sum(t.negative_words)) / sum(t.positive_words + t.negative_words) END AS tone,
+         sum(t.risk_sentences) / any_value(f.n_sentences) AS risk, count(*)::INTEGER AS n_topics
+  FROM theme_members m
+  JOIN topics t ON t.quarter = m.quarter AND t.firm_id = m.firm_id AND t.topic_id = m.topic_id
+  JOIN themes h ON h.quarter = m.quarter AND h.theme_id = m.theme_id
+  JOIN firms f ON f.quarter = m.quarter AND f.firm_id = m.firm_id AND f.status = 'ok'
+  GROUP BY m.firm_id, m.quarter, m.theme_id`
+
 /** The continuity SQL: topics of consecutive quarters of a firm linked when their embeddings' cosine reaches the threshold. */
 export function continuitySql(minSimilarity: number): string {
   return `
@@ -93,5 +110,6 @@ export async function createMeasureViews(connection: DuckDBConnection, options: 
   const first = subjects.getRowsJson()[0]?.[0]
   const keys = Array.isArray(first) ? first.map(String) : []
   await connection.run(`CREATE VIEW panel AS ${panelSql(keys)}`)
+  await connection.run(`CREATE VIEW panel_themes AS ${panelThemesSql}`)
   await connection.run(`CREATE VIEW topic_continuity AS ${continuitySql(options.continuityMinSimilarity)}`)
 }

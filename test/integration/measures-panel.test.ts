@@ -97,4 +97,20 @@ describe('the research measures of a real run (6 firms × 2 quarters, one failin
     for (const id of ['call-structure', 'subjects-run', 'subjects-firm', 'topic-measures']) expect(html).toContain(`id="${id}"`)
     expect(html).toContain('costs-and-margins')
   })
+
+  it('gives each cross-firm theme its share of a call after ftm themes, adding up to at most 1 per call', async () => {
+    const themed = await runCli(['themes', '--run', fixture.runId, '--root', fixture.root, '--json'])
+    expect(themed.exitCode).toBe(0)
+    const reopened = await ResultViews.open(openStorage(fixture.root), fixture.runId)
+    try {
+      const result = await reopened.query(`SELECT count(*)::INTEGER AS rows, count(*) FILTER (total > 1 + 1e-9)::INTEGER AS over FROM
+        (SELECT firm_id, quarter, sum(sh) AS total FROM panel_themes GROUP BY ALL)`)
+      const [row] = rowsAsObjects(result.columns, result.rows)
+      expect(Number(row!.rows)).toBeGreaterThan(0)
+      expect(Number(row!.rows)).toBeLessThanOrEqual(11)
+      expect(row!.over).toBe(0)
+    } finally {
+      reopened.close()
+    }
+  })
 })

@@ -11,6 +11,8 @@ export const measuresSchema = z.strictObject({
   continuityMinSimilarity: z.number().min(-1).max(1).describe("ftm inspect's topic_continuity: least embedding cosine that links a topic to one of the firm's previous quarter"),
 })
 
+/** The measures' settings (`pipeline.measures`). */
 export type MeasuresConfig = z.infer<typeof measuresSchema>
 
+/** On, with the built-in lexicons and taxonomy. */
 export const defaultMeasures: MeasuresConfig = {enabled: true, lexicons: [], taxonomy: '', minSubjectScore: 0.02, continuityMinSimilarity: 0.6}
