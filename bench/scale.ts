@@ -130,10 +130,10 @@ const planCells = (row: PlanRow): string =>
 
 const benchStart = Date.now()
 const data = temporaryFolder('ftm-bench-data-')
-writeTranscriptFiles({firms: quarterFirms, quarters: ['2024Q1'], seed: 5, minSentences: 150, maxSentences: 600}, path.join(data, 'quarter'))
+writeTranscriptFiles({firms: quarterFirms, quarters: ['2024Q1'], seed: 5, minSentences: 150, maxSentences: 600, shape: 'realistic'}, path.join(data, 'quarter'))
 // The same seed makes the smaller file the first firms of the quarter.
-writeTranscriptFiles({firms: sliceFirms, quarters: ['2024Q1'], seed: 5, minSentences: 150, maxSentences: 600}, path.join(data, 'slice'))
-console.log(`generated ${quarterFirms} calls (150–600 sentences) in ${seconds((Date.now() - benchStart) / 1000)}`)
+writeTranscriptFiles({firms: sliceFirms, quarters: ['2024Q1'], seed: 5, minSentences: 150, maxSentences: 600, shape: 'realistic'}, path.join(data, 'slice'))
+console.log(`generated ${quarterFirms} realistic-shape calls (150–600 sentences) in ${seconds((Date.now() - benchStart) / 1000)}`)
 const fake = await FakeChatServer.start({latencyMs})
 try {
   const one = await measure(path.join(data, 'slice', 'transcripts.csv'), sliceFirms, 1, fake)
