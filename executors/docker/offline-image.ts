@@ -50,14 +50,14 @@ export function planOfflineImage(repository = 'ftm-pipeline-offline'): OfflineIm
     }
   }
   const packages = productionPackages(packageRoot, offlineExcludedPackages)
-  const context = ['package.json', '.oclifrc', 'bin', 'dist', 'models', offlineDockerfile, ...packages.map((entry) => entry.folder)]
+  const context = ['package.json', '.oclifrc', 'bin', 'dist', 'models', 'data', offlineDockerfile, ...packages.map((entry) => entry.folder)]
   const hash = createHash('sha256')
   const base = baseFiles(packages.map((entry) => entry.folder))
   const baseIdentity = `${baseLayout}\n${base.join('\n')}\n${process.version}`
   hash.update(`base ${baseIdentity}\n`)
   const baseTag = `ftm-base:${createHash('sha256').update(baseIdentity).digest('hex').slice(0, 16)}`
   for (const entry of packages) hash.update(`${entry.folder} ${entry.pin}\n`)
-  for (const item of ['package.json', '.oclifrc', 'bin', 'dist', 'models', offlineDockerfile]) hashTree(hash, item)
+  for (const item of ['package.json', '.oclifrc', 'bin', 'dist', 'models', 'data', offlineDockerfile]) hashTree(hash, item)
   return {tag: `${repository}:${hash.digest('hex').slice(0, 16)}`, baseTag, context}
 }
 

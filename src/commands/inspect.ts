@@ -54,14 +54,15 @@ Reports: summary (default), ${reports.map((report) => `${report.name} (${report.
     const storage = openStorage(config.root)
     const runId = flags.run ? assertRunId(flags.run) : await latestRunId(storage)
     const format = resolveOutputFormat(flags.format, flags.output)
+    const continuityMinSimilarity = config.pipeline.measures.continuityMinSimilarity
     const result: InspectResult = {runId}
     if (flags.database) {
-      const database = await ResultViews.open(storage, runId, {database: prepareOutputFile(flags.database)})
+      const database = await ResultViews.open(storage, runId, {database: prepareOutputFile(flags.database), continuityMinSimilarity})
       database.close()
       result.database = flags.database
       if (!this.jsonEnabled()) this.log(`Wrote ${flags.database}: open it with \`duckdb ${flags.database}\` or any DuckDB client.`)
     }
-    const views = await ResultViews.open(storage, runId)
+    const views = await ResultViews.open(storage, runId, {continuityMinSimilarity})
     try {
       if (flags.report) {
         const bytes = await writeHtmlReport(views, runId, flags.report)

@@ -1,5 +1,6 @@
 import {UserError} from '../core/errors.js'
 import type {Parameter} from './views.js'
+import {measureReports} from './measure-reports.js'
 import {themeReport} from './theme-report.js'
 
 /** What a canned report can be narrowed by. */
@@ -38,9 +39,11 @@ const trendSql = (terms: string): string => `
 export const reports: Report[] = [
   {
     name: 'firm',
-    description: "a firm's topics: size, label, keywords and its most representative sentences (needs --firm)",
+    description: "a firm's topics: size, label, keywords, subject, share of the call, presentation vs Q&A, tone and its most representative sentences (needs --firm)",
     sql: `
       SELECT t.quarter, t.topic_id, t.size, t.label, t.label_source, list_slice(t.keywords, 1, 10) AS keywords,
+             t.subject, round(t.sentence_share, 3) AS share, round(t.presentation_share, 3) AS presentation_share, round(t.qa_share, 3) AS qa_share,
+             round(t.analyst_share, 3) AS analyst_share, t.first_raised_by, t.first_raised_in, round(t.net_tone, 3) AS net_tone, t.risk_sentences,
              (SELECT list(s.text ORDER BY s.rank) FROM topic_sentences s
               WHERE s.quarter = t.quarter AND s.firm_id = t.firm_id AND s.topic_id = t.topic_id AND s.rank <= $3) AS representative
       FROM topics t WHERE t.firm_id = $1 AND ($2 IS NULL OR t.quarter = $2)
@@ -108,6 +111,7 @@ export const reports: Report[] = [
       GROUP BY table_name ORDER BY table_name`,
     parameters: () => [],
   },
+  ...measureReports,
   themeReport,
 ]
 

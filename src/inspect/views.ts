@@ -1,6 +1,7 @@
 import {rmSync} from 'node:fs'
 import {type DuckDBConnection, DuckDBInstance} from '@duckdb/node-api'
 import pLimit from 'p-limit'
+import {defaultMeasures} from '../core/config/measures-schema.js'
 import {type TableName, tables} from '../core/layout.js'
 import {tableColumns} from '../pipeline/output/table-columns.js'
 import {cachedFile} from '../storage/local-cache.js'
@@ -8,6 +9,7 @@ import {S3Storage} from '../storage/s3-storage.js'
 import type {Storage} from '../storage/storage.js'
 import {committedFiles} from './committed-files.js'
 import {derivedViews} from './derived-views.js'
+import {createMeasureViews, measureViewCatalog} from './measure-views.js'
 import {createTable, partitionsTable, runsTable} from './record-tables.js'
 import {createThemeViews, themeViewCatalog} from './theme-views.js'
 
@@ -30,6 +32,7 @@ export const viewCatalog: {name: string; description: string}[] = [
   {name: 'runs', description: 'one row per run record under the root: status, times, plan, executor'},
   {name: 'partitions', description: "one row per partition of this run from its progress file: phase, firms, throughput"},
   ...derivedViews.map(({name, description}) => ({name, description})),
+  ...measureViewCatalog,
   ...themeViewCatalog,
 ]
 
@@ -47,7 +50,7 @@ export class ResultViews {
    * Opens DuckDB and creates the views over the run's committed chunks. With `database`, writes a DuckDB file
    * instead (replacing any file there) in which the Parquet tables are copied in, so it opens anywhere on its own.
    */
-  static async open(storage: Storage, runId: string, options: {database?: string} = {}): Promise<ResultViews> {
+  static async open(storage: Storage, runId: string, options: {database?: string; continuityMinSimilarity?: number} = {}): Promise<ResultViews> {
     if (options.database) for (const file of [options.database, `${options.database}.wal`]) rmSync(file, {force: true})
     const instance = await DuckDBInstance.create(options.database ?? ':memory:')
     const connection = await instance.connect()
@@ -61,6 +64,7 @@ export class ResultViews {
     await createTable(connection, 'runs', await runsTable(storage))
     await createTable(connection, 'partitions', await partitionsTable(storage, runId))
     for (const view of derivedViews) await connection.run(`CREATE VIEW ${view.name} AS ${view.sql}`)
+    await createMeasureViews(connection, {continuityMinSimilarity: options.continuityMinSimilarity ?? defaultMeasures.continuityMinSimilarity})
     return new ResultViews(instance, connection)
   }
 

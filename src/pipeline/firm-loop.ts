@@ -9,6 +9,7 @@ import type {PartitionCheckpoints} from './checkpoints.js'
 import {CircuitBreaker} from './circuit-breaker.js'
 import type {Embedder} from './embedding/embedder.js'
 import {FirmError} from './firm-error.js'
+import {type MeasureContext, measureFirm, type TimedMeasures} from './measures/firm-measures.js'
 import {type FirmModel, modelFirm} from './model-firm.js'
 import type {TopicNamer} from './naming/topic-namer.js'
 import {failedFirmRows, type FirmContext, modeledFirmRows} from './output/firm-rows.js'
@@ -23,6 +24,8 @@ export interface FirmLoop {
   remaining: FirmRef[]
   source: TranscriptSource
   embedder?: Embedder
+  /** The lexicons and taxonomy of the research measures; undefined when they are off. */
+  measures?: MeasureContext
   /** Names topics through the LLM; undefined when none is configured (keyword labels stay). */
   namer?: TopicNamer
   checkpoints: PartitionCheckpoints
@@ -49,6 +52,7 @@ interface ModeledFirm {
   context: FirmContext
   transcript: FirmTranscript
   model: FirmModel
+  measures?: TimedMeasures
   fetchMs: number
   /** Milliseconds from the firm's start to the end of modeling. */
   modelMs: number
@@ -142,6 +146,13 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
   return {phase: 'done', exitCode: ExitCode.ok}
 }
 
+/** The research measures of a modeled firm, with the milliseconds they took (measures_ms). */
+function timedMeasures(transcript: FirmTranscript, model: FirmModel, context: MeasureContext): TimedMeasures {
+  const start = performance.now()
+  const measures = measureFirm(transcript, model, context)
+  return {...measures, ms: Math.round(performance.now() - start)}
+}
+
 /** Fetches and models one firm; a failure becomes the firm's row. Undefined when a stop interrupted it. */
 async function modelOneFirm(loop: FirmLoop, context: FirmContext): Promise<FirmOutcome | ModeledFirm | undefined> {
   const start = performance.now()
@@ -153,7 +164,8 @@ async function modelOneFirm(loop: FirmLoop, context: FirmContext): Promise<FirmO
     fetchMs = elapsed()
     checkTranscript(transcript, loop.record.config.worker.maxCallCharacters)
     const model = await modelFirm(transcript, loop.record.config.pipeline, loop.embedder!, loop.signal)
-    return {context, transcript, model, fetchMs, modelMs: elapsed()}
+    const measured = loop.measures ? timedMeasures(transcript, model, loop.measures) : undefined
+    return {context, transcript, model, measures: measured, fetchMs, modelMs: elapsed()}
   } catch (error) {
     return failedFirm(loop, context, error, {transcript, fetchMs, totalMs: elapsed()})
   }
@@ -164,7 +176,7 @@ async function modelOneFirm(loop: FirmLoop, context: FirmContext): Promise<FirmO
  * after modeling the next firm, so the total_ms of a partition add up to its wall time.
  */
 function nameFirm(loop: FirmLoop, firm: ModeledFirm, signal: AbortSignal): Naming {
-  const {context, transcript, model, fetchMs, modelMs} = firm
+  const {context, transcript, model, measures, fetchMs, modelMs} = firm
   const naming = loop.namer?.nameTopics(model, transcript.firmName || context.firmName, signal)
   // Handled by wait(); meanwhile a failure must not count as an unhandled rejection.
   const settled = naming?.catch(() => {}) ?? Promise.resolve()
@@ -176,7 +188,7 @@ function nameFirm(loop: FirmLoop, firm: ModeledFirm, signal: AbortSignal): Namin
       const waitMs = waited()
       model.timings.label += waitMs
       const totalMs = modelMs + waitMs
-      const rows = modeledFirmRows(context, transcript, model, fetchMs, totalMs)
+      const rows = modeledFirmRows(context, transcript, model, fetchMs, totalMs, measures)
       loop.log(`firm ${context.firmId} ok: ${model.sentences.length} sentences, ${model.topics.length} topics, ${totalMs} ms`)
       return {rows}
     } catch (error) {

@@ -1,4 +1,5 @@
 import {hostname} from 'node:os'
+import {defaultMeasures} from '../core/config/measures-schema.js'
 import {errorMessage, isUserError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import {readManifest} from '../core/manifest.js'
@@ -13,6 +14,7 @@ import {PartitionCheckpoints} from './checkpoints.js'
 import {createEmbedder} from './embedding/create-embedder.js'
 import type {Embedder} from './embedding/embedder.js'
 import {CriticalError} from './firm-error.js'
+import {loadMeasures} from './measures/load-measures.js'
 import {createTopicNamer} from './naming/create-namer.js'
 import {processFirms} from './firm-loop.js'
 import {ParquetWriter} from './output/parquet-writer.js'
@@ -93,8 +95,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       onWarning: (message) => options.log(`ftm worker: warning: ${message}`),
     })
     const embedder = remaining.length > 0 ? await loadEmbedder(record) : undefined
+    // A run recorded before the measures existed keeps its tables as they were: no measures.
+    const measures = embedder ? await loadMeasures(record.config.pipeline.measures ?? {...defaultMeasures, enabled: false}, embedder) : undefined
     const namer = remaining.length > 0 ? createTopicNamer(record.config.llm, {storage, environment: options.environment, log: options.log}) : undefined
-    const outcome = await processFirms({record, contract, remaining, source, embedder, namer, checkpoints, reporter, signal: stop.signal, log: options.log})
+    const outcome = await processFirms({record, contract, remaining, source, embedder, measures, namer, checkpoints, reporter, signal: stop.signal, log: options.log})
     await reporter.phase(outcome.phase, {exitCode: outcome.exitCode, reason: outcome.reason})
     options.log(`ftm worker: ${outcome.phase}${outcome.reason ? `: ${outcome.reason}` : ''}`)
     return outcome.exitCode

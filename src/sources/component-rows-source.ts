@@ -14,8 +14,11 @@ export const requiredColumns = [
   'speakertypename',
 ] as const
 
+/** Columns read when the file has them: WRDS's component type (Presenter Speech, Question, Answer, ...). */
+export const optionalColumns = ['transcriptcomponenttypename'] as const
+
 /** One component row in the WRDS shape, every value as text, with where it is in the file when known. */
-export type ComponentRow = Partial<Record<(typeof requiredColumns)[number], string>> & {line?: number}
+export type ComponentRow = Partial<Record<(typeof requiredColumns)[number] | (typeof optionalColumns)[number], string>> & {line?: number}
 
 /**
  * Transcripts from any file of component rows (CSV, Parquet, JSONL): rows are grouped into calls, calls into
@@ -100,7 +103,8 @@ export abstract class ComponentRowsSource implements TranscriptSource {
         continue
       }
       seenComponents.add(componentKey)
-      call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? ''})
+      const componentType = row.transcriptcomponenttypename?.trim()
+      call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? '', ...(componentType ? {componentType} : {})})
     }
     for (const call of calls.values()) call.components.sort((a, b) => a.componentOrder - b.componentOrder)
     this.problems.report(this.scope.onWarning)

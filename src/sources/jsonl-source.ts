@@ -2,7 +2,7 @@ import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
 import {UserError} from '../core/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
-import {requiredColumns} from './component-rows-source.js'
+import {optionalColumns, requiredColumns} from './component-rows-source.js'
 
 /** Transcripts from a JSON Lines file: one component per line, an object with the WRDS component fields. */
 export class JsonlSource extends ComponentRowsSource {
@@ -27,7 +27,7 @@ export class JsonlSource extends ComponentRowsSource {
         if (missing.length > 0) throw this.missingColumns(missing)
         checked = true
       }
-      yield Object.fromEntries(requiredColumns.map((name) => [name, record[name] === null || record[name] === undefined ? undefined : String(record[name])]))
+      yield Object.fromEntries([...requiredColumns, ...optionalColumns].map((name) => [name, record[name] === null || record[name] === undefined ? undefined : String(record[name])]))
     }
   }
 }

@@ -1,6 +1,6 @@
 import {UserError} from '../core/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
-import {requiredColumns} from './component-rows-source.js'
+import {optionalColumns, requiredColumns} from './component-rows-source.js'
 
 /** Transcripts from a Parquet file with the WRDS component columns, read with DuckDB. */
 export class ParquetSource extends ComponentRowsSource {
@@ -20,7 +20,8 @@ export class ParquetSource extends ComponentRowsSource {
       const missing = requiredColumns.filter((name) => !names.includes(name))
       if (missing.length > 0) throw this.missingColumns(missing)
       // Timestamps as "YYYY-MM-DD HH:MM:SS" (UTC), everything else as text, as in the CSV export.
-      const columns = requiredColumns.map((name) => `CAST("${name}" AS VARCHAR) AS ${name}`).join(', ')
+      const present = [...requiredColumns, ...optionalColumns.filter((name) => names.includes(name))]
+      const columns = present.map((name) => `CAST("${name}" AS VARCHAR) AS ${name}`).join(', ')
       const result = await connection.runAndReadAll(`SELECT ${columns} FROM read_parquet(${file})`)
       for (const row of result.getRowObjectsJson()) yield row as ComponentRow
     } finally {

@@ -7,6 +7,8 @@ export interface TranscriptComponent {
   text: string
   /** WRDS speakertypename: Operator, Executives, Analysts, ... */
   speakerType: string
+  /** WRDS transcriptcomponenttypename (Presenter Speech, Question, Answer, ...), where the source has it. */
+  componentType?: string
 }
 
 /** A firm's earnings call in a quarter: the call chosen when the source has several versions. */

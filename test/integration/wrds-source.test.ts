@@ -45,7 +45,11 @@ describeWithService('PostgreSQL', postgresMissing, 'the WRDS source against Post
         expect(firms.length).toBeGreaterThan(10)
         for (const firm of firms) {
           const call = await wrds.fetchFirm(firm.id, quarter)
-          expect(call).toEqual(await csv.fetchFirm(firm.id, quarter))
+          // WRDS adds each component's type (transcriptcomponenttypename), which the sample CSV does not carry.
+          const withoutTypes = {...call!, components: call!.components.map(({componentType: _type, ...component}) => component)}
+          expect(withoutTypes).toEqual(await csv.fetchFirm(firm.id, quarter))
+          const analystTypes = new Set(call!.components.filter((component) => component.speakerType === 'Analysts').map((component) => component.componentType))
+          expect([...analystTypes]).toEqual(['Question'])
         }
       }
     } finally {

@@ -3,6 +3,7 @@ import {defaultEmbedding, embeddingSchema} from './embedding-schema.js'
 import {defaultEstimate, estimateSchema} from './estimate-schema.js'
 import {defaultExecutorSettings, executorSchema} from './executor-schema.js'
 import {defaultLlm, llmSchema} from './llm-schema.js'
+import {defaultMeasures, measuresSchema} from './measures-schema.js'
 import {batchSchema, defaultBatchSettings} from './batch-schema.js'
 import {defaultInfraSettings, infraSchema} from './infra-schema.js'
 import {defaultThemes, themesSchema} from './themes-schema.js'
@@ -64,6 +65,7 @@ export const pipelineSchema = z.strictObject({
     diversity: fraction.describe('MMR keyword diversity: 0 keeps the c-TF-IDF order, 1 favours keywords unlike those chosen'),
     background: z.number().min(0).max(4).describe("weight of the built-in call-language background: words common in every call's topics rank lower (0: off)"),
   }),
+  measures: measuresSchema,
 })
 
 /** Everything a run is made of. Flags, environment and ftm.config.json override these defaults. */
@@ -123,6 +125,7 @@ export const defaultConfig: Config = {
     mergeThreshold: 0.5,
     smoothWindow: 2,
     keywords: {ngramMax: 2, minDf: 2, topN: 10, representativeSentences: 3, bm25Weighting: false, reduceFrequentWords: false, diversity: 0, background: 1},
+    measures: defaultMeasures,
   },
   llm: defaultLlm,
   estimate: defaultEstimate,

@@ -1,4 +1,5 @@
 import type {Cell} from '../views.js'
+import {measureSections} from './measure-report.js'
 import type {ReportData, ReportTable} from './report-data.js'
 import {reportScript, reportStyle} from './report-assets.js'
 import {escapeXml, formatNumber, histogram, horizontalBars, lineChart, palette, verticalBars} from './svg-charts.js'
@@ -14,10 +15,12 @@ export function renderReport(data: ReportData, generatedAt: Date = new Date()): 
     chart('topics-per-firm', 'Topics per firm', topicsPerFirmChart(data), 'Topics found per firm and quarter (failed firms have none).'),
     chart('topic-sizes', 'Topic size distribution', verticalBars(histogram(data.topicSizes), {yLabel: 'topics', xLabel: 'sentences in the topic'}), `${data.topicSizes.length} topics.`),
     chart('keyword-trends', 'Keyword trends across quarters', keywordTrendChart(data), 'Share of modeled firms with a topic carrying the keyword, for the keywords most firms share.'),
+    ...(data.measures ? measureSections(data.measures, chart) : []),
     chart('failures', 'Failures by kind', failureChart(data), `${data.summary.failures.reduce((sum, failure) => sum + failure.firms, 0)} failed firms.`),
     chart('throughput', 'Throughput per partition', throughputChart(data), 'Firms per second over each partition’s latest attempt (from its progress file).'),
     chart('stages', 'Time per stage', stageChart(data), 'Mean milliseconds per firm in each pipeline stage.'),
     table('firm-topics', 'Topics of the first firms', data.firmTopics, true),
+    ...(data.measures ? [table('topic-measures', 'Subject, structure and tone of the first firms’ topics', data.measures.topics, true)] : []),
     table('failure-list', 'Failed firms', data.failures),
     table('slowest-firms', 'Slowest firms', data.slowest),
   ]

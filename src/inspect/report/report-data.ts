@@ -1,5 +1,6 @@
 import {type RunSummary, summarizeRun} from '../summarize-run.js'
 import type {Cell, ResultViews} from '../views.js'
+import {gatherMeasureData, type MeasureReportData} from './measure-report.js'
 
 /** A query's rows as a table for the report. */
 export interface ReportTable {
@@ -22,6 +23,8 @@ export interface ReportData {
   firmTopics: ReportTable
   failures: ReportTable
   slowest: ReportTable
+  /** Call structure, subjects and topic measures; absent for a run written before the measures. */
+  measures?: MeasureReportData
 }
 
 /** Gathers the report's data: `firmLimit` bounds the firms whose topics are listed, `trendKeywords` the lines. */
@@ -87,5 +90,6 @@ export async function gatherReportData(views: ResultViews, runId: string, option
     firmTopics,
     failures,
     slowest,
+    measures: await gatherMeasureData(views, {firmLimit: options.firmLimit}),
   }
 }

@@ -1,5 +1,7 @@
 import type {FirmTranscript} from '../../sources/transcript-source.js'
+import type {TimedMeasures} from '../measures/firm-measures.js'
 import type {FirmModel} from '../model-firm.js'
+import {firmMeasureValues, sentenceMeasureValues, topicMeasureValues} from './measure-columns.js'
 import type {TableRows} from './table-columns.js'
 
 /** Identifies the firm rows of one attempt. */
@@ -12,8 +14,15 @@ export interface FirmContext {
   attempt: number
 }
 
-/** Rows of a firm the model ran on. */
-export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript, model: FirmModel, fetchMs: number, totalMs: number): TableRows {
+/** Rows of a firm the model ran on, with its research measures when they were computed. */
+export function modeledFirmRows(
+  context: FirmContext,
+  transcript: FirmTranscript,
+  model: FirmModel,
+  fetchMs: number,
+  totalMs: number,
+  measures?: TimedMeasures,
+): TableRows {
   const {runId, quarter, firmId} = context
   const firmName = transcript.firmName || context.firmName
   const outliers = model.assignments.filter((topic) => topic < 0).length
@@ -39,6 +48,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
         total_ms: totalMs,
         outlier_share: model.sentences.length > 0 ? outliers / model.sentences.length : 0,
         cluster_outlier_share: model.sentences.length > 0 ? model.clusterAssignments.filter((topic) => topic < 0).length / model.sentences.length : 0,
+        ...(measures ? firmMeasureValues(measures) : {}),
       },
     ],
     topics: model.topics.map((topic) => ({
@@ -54,6 +64,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
       size: topic.size,
       representative_sentences: topic.representativeSentences,
       embedding: topic.embedding,
+      ...(measures ? topicMeasureValues(measures, topic.topicId) : {}),
     })),
     sentences: model.sentences.map((sentence) => ({
       run_id: runId,
@@ -68,6 +79,7 @@ export function modeledFirmRows(context: FirmContext, transcript: FirmTranscript
       probability: model.probabilities[sentence.index],
       cluster_topic_id: model.clusterAssignments[sentence.index],
       outlier_similarity: Number.isNaN(model.outlierSimilarities[sentence.index]!) ? null : model.outlierSimilarities[sentence.index],
+      ...(measures ? sentenceMeasureValues(measures, sentence.index) : {}),
     })),
   }
 }

@@ -1,4 +1,5 @@
 import type {TableName} from '../../core/layout.js'
+import {firmMeasureColumns, sentenceMeasureColumns, topicMeasureColumns} from './measure-columns.js'
 
 /** Column types of the output tables, in DuckDB's words. */
 export type ColumnType = 'VARCHAR' | 'INTEGER' | 'DOUBLE' | 'TIMESTAMPTZ' | 'VARCHAR[]' | 'INTEGER[]' | 'FLOAT[]' | 'DOUBLE[]'
@@ -39,6 +40,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('finished_at', 'TIMESTAMPTZ'),
     column('outlier_share', 'DOUBLE'),
     column('cluster_outlier_share', 'DOUBLE'),
+    ...firmMeasureColumns,
   ],
   topics: [
     column('run_id', 'VARCHAR'),
@@ -53,6 +55,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('size', 'INTEGER'),
     column('representative_sentences', 'INTEGER[]'),
     column('embedding', 'FLOAT[]'),
+    ...topicMeasureColumns,
   ],
   sentences: [
     column('run_id', 'VARCHAR'),
@@ -67,6 +70,7 @@ export const tableColumns: Record<TableName, readonly Column[]> = {
     column('probability', 'DOUBLE'),
     column('cluster_topic_id', 'INTEGER'),
     column('outlier_similarity', 'DOUBLE'),
+    ...sentenceMeasureColumns,
   ],
 }
 

@@ -33,7 +33,7 @@ export function firmCallQuery(schema: string): string {
            chosen.transcriptid::bigint::text AS transcript_id,
            to_char(chosen.mostimportantdateutc, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS call_date,
            c.componentorder AS component_order, coalesce(p.speakertypename, '') AS speaker_type,
-           coalesce(c.componenttext, '') AS component_text
+           coalesce(c.componenttext, '') AS component_text, coalesce(p.transcriptcomponenttypename, '') AS component_type
     FROM chosen
     JOIN ${schema}.ciqtranscriptcomponent c ON c.transcriptid = chosen.transcriptid
     LEFT JOIN ${schema}.wrds_transcript_person p ON p.transcriptcomponentid = c.transcriptcomponentid

@@ -18,6 +18,7 @@ interface CallRow {
   component_order: number
   speaker_type: string
   component_text: string
+  component_type: string
 }
 
 /** Transcripts from WRDS's Capital IQ tables (or a PostgreSQL database of the same shape), one query per firm-quarter. */
@@ -50,7 +51,12 @@ export class WrdsSource implements TranscriptSource {
       firmName: first.firm_name ?? '',
       transcriptId: first.transcript_id,
       callDate: first.call_date,
-      components: rows.map((row) => ({componentOrder: Number(row.component_order), text: row.component_text, speakerType: row.speaker_type.trim()})),
+      components: rows.map((row) => ({
+        componentOrder: Number(row.component_order),
+        text: row.component_text,
+        speakerType: row.speaker_type.trim(),
+        ...(row.component_type.trim() ? {componentType: row.component_type.trim()} : {}),
+      })),
     }
   }
 
