@@ -35,6 +35,7 @@ const sentences: PreparedSentence[] = texts.map(([componentOrder, text, , terms]
   speakerType: transcript.components[componentOrder]!.speakerType,
   text,
   terms,
+  followsPrevious: terms.map(() => true),
 }))
 const assignments = Int32Array.from(texts.map(([, , topic]) => topic))
 const unit = (x: number, y: number): Float32Array => Float32Array.from([x, y])
