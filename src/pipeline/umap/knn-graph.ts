@@ -71,7 +71,7 @@ export function exactKnn(points: FlatPoints, k: number, distance: RowDistance): 
   const indices = new Int32Array(n * k)
   const distances = new Float64Array(n * k)
   const row = new Float64Array(n)
-  const computed = new Float64Array(n * n > 16_777_216 ? 0 : n * n)
+  const computed = new Float64Array(n > 2048 ? 0 : n * n)
   const dense = computed.length > 0
   for (let point = 0; point < n; point++) {
     if (dense) {
