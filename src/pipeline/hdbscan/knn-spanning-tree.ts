@@ -14,13 +14,13 @@ export function knnCoreDistances(knn: KnnGraph, minSamples: number): Float64Arra
   return Float64Array.from({length: n}, (_, point) => distances[point * k + column]!)
 }
 
-/** Largest component (in points) that is compared with every other point when its kNN edges run out (approximate mode). */
-const exhaustiveBudget = 50_000_000
+/** Members compared with every point per round, over all components the kNN edges leave stranded (approximate mode). */
+const strandedSearchBudget = 1000
 
 /**
  * The minimum spanning tree of the mutual-reachability graph max(core(p), core(q), d(p, q)/alpha). `exact`: the kNN
  * graph is exact and each round is certified (a true MST); otherwise kNN edges only, and components the kNN graph
- * leaves apart are joined by their nearest pair where that search is affordable, else at an infinite distance.
+ * leaves apart are joined through a bounded search from some of their members (see joinStranded).
  */
 export function knnSpanningTree(points: FlatPoints, knn: KnnGraph, core: Float64Array, alpha: number, exact: boolean): SpanningTree {
   const {n, k, indices, distances} = knn
@@ -107,7 +107,7 @@ export function knnSpanningTree(points: FlatPoints, knn: KnnGraph, core: Float64
       progress = true
     }
     if (!progress) {
-      // Components no edge reaches (approximate mode, unaffordable search): joined at an infinite distance.
+      // A safety net (joinStranded always finds an edge): components still apart are joined at an infinite distance.
       for (let point = 1; point < n && added < edges; point++) {
         const a = find(point)
         const b = find(0)
@@ -160,15 +160,31 @@ function orientFromStart(n: number, from: Int32Array, to: Int32Array): void {
   }
 }
 
-/** In approximate mode, a component without any kNN edge out is compared point by point where that is affordable. */
+/**
+ * In approximate mode, a component without any kNN edge out is compared with every other point from some of its
+ * members: as many, evenly spaced, as a budget of n · 1,000 distances per round allows across those components
+ * (at least one each), so the search stays O(n) per round however many there are.
+ */
 function joinStranded(n: number, root: Int32Array, bestFrom: Int32Array, compareWithEveryPoint: (p: number) => void): void {
   const size = new Int32Array(n)
   for (let point = 0; point < n; point++) size[root[point]!]!++
   let components = 0
-  for (let component = 0; component < n; component++) if (size[component]! > 0) components++
-  if (components < 2) return
-  const stranded = Uint8Array.from(size, (count, component) => (count > 0 && bestFrom[component] === -1 && count * n <= exhaustiveBudget ? 1 : 0))
-  for (let point = 0; point < n; point++) if (stranded[root[point]!] === 1) compareWithEveryPoint(point)
+  let stranded = 0
+  for (let component = 0; component < n; component++) {
+    if (size[component]! === 0) continue
+    components++
+    if (bestFrom[component] === -1) stranded++
+  }
+  if (components < 2 || stranded === 0) return
+  const perComponent = Math.max(1, Math.floor(strandedSearchBudget / stranded))
+  const seen = new Int32Array(n)
+  for (let point = 0; point < n; point++) {
+    const component = root[point]!
+    if (bestFrom[component] !== -1 && seen[component] === 0) continue
+    const stride = Math.max(1, Math.floor(size[component]! / perComponent))
+    if (seen[component]! % stride === 0 && Math.floor(seen[component]! / stride) < perComponent) compareWithEveryPoint(point)
+    seen[component]!++
+  }
 }
 
 function euclidean(points: FlatPoints, p: number, q: number): number {

@@ -29,7 +29,7 @@ export function nnDescent(points: FlatPoints, k: number, distance: RowDistance, 
       heap.push(point, other, distance(values, dim, point, other), true)
     }
   }
-  const maxCandidates = Math.min(options.maxCandidates ?? 60, Math.max(others, 1) * 2)
+  const maxCandidates = Math.min(options.maxCandidates ?? 60, k)
   const fresh = new CandidateLists(n, maxCandidates)
   const stale = new CandidateLists(n, maxCandidates)
   const maxIterations = options.maxIterations ?? Math.max(10, Math.round(Math.log2(n)))
