@@ -3,7 +3,7 @@
 // Per firm: CPU ms of the reduce stage (ftm, umap-js with exact neighbours as ftm used it), the whole firm on the
 // default path, and the quality of HDBSCAN on each layout (ARI/NMI against the planted topics, trustworthiness).
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, readFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
 import {parse} from 'csv-parse/sync'
@@ -20,6 +20,7 @@ import {preprocess} from '../src/pipeline/stages/preprocess.js'
 import {seededRandom} from '../src/pipeline/stages/random.js'
 import {cosineDistance, exactNeighbours, reduceDimensions} from '../src/pipeline/stages/reduce.js'
 import {CsvSource} from '../src/sources/csv-source.js'
+import type {FirmTranscript} from '../src/sources/transcript-source.js'
 import {writeTranscriptFiles} from '../fixtures/generator/index.js'
 
 const {values} = parseArgs({
@@ -39,7 +40,12 @@ for (const row of parse(readFileSync(path.join(folder, 'labels.csv')), {columns:
 const source = new CsvSource(path.join(folder, 'transcripts.csv'))
 const pipeline = defaultConfig.pipeline
 const embedder = await createEmbedder(pipeline.embedding)
-const firms = []
+interface Firm {
+  call: FirmTranscript
+  vectors: Float32Array[]
+  truth: string[]
+}
+const firms: Firm[] = []
 for (const firm of await source.listFirms('2024Q1')) {
   const call = (await source.fetchFirm(firm.id, '2024Q1'))!
   const sentences = preprocess(call, pipeline)
@@ -87,7 +93,7 @@ for (const firm of timed) {
 
 // Quality over seeds: HDBSCAN (the default settings) on each layout, against the planted topics.
 const seeds = values.seeds.split(',').map(Number)
-const quality = (layout: number[][], firm: (typeof firms)[number]): {ari: number; nmi: number; trust: number} => {
+const quality = (layout: number[][], firm: Firm): {ari: number; nmi: number; trust: number} => {
   const labels = hdbscan(layout, pipeline.hdbscan).labels
   const kept = firm.truth.flatMap((topic, index) => (topic === 'none' ? [] : [index]))
   const truth = kept.map((index) => firm.truth[index]!)
@@ -115,16 +121,49 @@ for (const seed of seeds) {
   perSeed.push(`| ${seed} | ${mean(seedScores.ftm).toFixed(3)} | ${mean(seedScores.umapJs).toFixed(3)} |`)
 }
 
-/** umap-learn (Python) and uwot (R) where this machine has them; otherwise why not. */
-function peer(command: string, args: string[]): string {
+/** umap-learn (Python) and uwot (R) on the same vectors where this machine has them: median CPU ms per firm, or why not. */
+for (const [index, firm] of firms.entries()) {
+  writeFileSync(path.join(folder, `vectors-${String(index).padStart(3, '0')}.csv`), firm.vectors.map((vector) => Array.from(vector).join(',')).join('\n') + '\n')
+}
+const peerSettings = `n_neighbors 15, n_components ${pipeline.umap.nComponents}, min_dist ${pipeline.umap.minDist}, cosine, ${pipeline.umap.nEpochs} epochs, one thread`
+const python = `
+import glob, sys, time, statistics, warnings
+warnings.filterwarnings("ignore")
+import numpy, umap
+files = sorted(glob.glob(sys.argv[1] + "/vectors-*.csv"))
+times = []
+for index, name in enumerate(files):
+    data = numpy.loadtxt(name, delimiter=",", dtype=numpy.float32)
+    model = umap.UMAP(n_neighbors=15, n_components=${pipeline.umap.nComponents}, min_dist=${pipeline.umap.minDist}, metric="cosine", n_epochs=${pipeline.umap.nEpochs}, random_state=42, init="spectral")
+    start = time.process_time()
+    model.fit_transform(data)
+    if index > 0:
+        times.append((time.process_time() - start) * 1000)
+print(umap.__version__ if hasattr(umap, "__version__") else "0.5", statistics.median(times))
+`
+const r = `
+library(uwot)
+files <- sort(Sys.glob(file.path(commandArgs(TRUE)[1], "vectors-*.csv")))
+times <- c()
+for (index in seq_along(files)) {
+  data <- as.matrix(read.csv(files[index], header = FALSE))
+  used <- system.time(umap(data, n_neighbors = 15, n_components = ${pipeline.umap.nComponents}, min_dist = ${pipeline.umap.minDist}, metric = "cosine", n_epochs = ${pipeline.umap.nEpochs}, n_threads = 1, n_sgd_threads = 1, init = "spectral"), gcFirst = FALSE)
+  if (index > 1) times <- c(times, (used[["user.self"]] + used[["sys.self"]]) * 1000)
+}
+cat(as.character(packageVersion("uwot")), median(times), "\n")
+`
+function peer(command: string, args: string[]): {version: string; ms: number} | undefined {
   try {
-    return execFileSync(command, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}).trim()
+    const output = execFileSync(command, args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: {...process.env, NUMBA_NUM_THREADS: '1', OMP_NUM_THREADS: '1'}}).trim()
+    const [version, ms] = output.split(/\s+/).slice(-2)
+    return Number.isFinite(Number(ms)) ? {version: version!, ms: Number(ms)} : undefined
   } catch {
-    return ''
+    return undefined
   }
 }
-const umapLearn = peer('python3', ['-c', 'import umap; print(umap.__version__)'])
-const uwot = peer('Rscript', ['-e', 'cat(as.character(packageVersion("uwot")))'])
+// Debian's umap-learn installs for the system Python, which a pyenv shim on PATH may hide.
+const umapLearn = peer(existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ['-c', python, folder])
+const uwot = peer('Rscript', ['-e', r, folder])
 
 const ms = (value: number): string => value.toFixed(0)
 const ftmReduce = median(speed.ftm)
@@ -139,8 +178,17 @@ console.log(`| ratio ftm / umap-js | ${(ftmReduce / jsReduce).toFixed(2)} |`)
 console.log(`| whole firm, default path (LLM excluded) | ${ms(firmCpu)} |`)
 console.log(`| whole firm, old path (umap-js's reduce in place of ftm's) | ${ms(firmCpu - ftmReduce + jsReduce)} |`)
 console.log(`| ratio whole firm ftm / old path | ${(firmCpu / (firmCpu - ftmReduce + jsReduce)).toFixed(2)} |`)
-console.log(`\numap-learn: ${umapLearn ? `version ${umapLearn} present, not timed here` : 'cannot be had here (no python3 umap module; Debian has no python3-umap-learn for this release)'}`)
-console.log(`uwot: ${uwot ? `version ${uwot} present, not timed here` : 'cannot be had here (no Rscript with uwot)'}\n`)
+console.log(
+  umapLearn
+    ? `| reduce, umap-learn ${umapLearn.version} (${peerSettings}; first firm, the compile, left out) | ${ms(umapLearn.ms)} |\n| ratio ftm / umap-learn | ${(ftmReduce / umapLearn.ms).toFixed(2)} |`
+    : '| reduce, umap-learn | cannot be had here (no python3 with umap; Debian: apt-get install umap-learn) |',
+)
+console.log(
+  uwot
+    ? `| reduce, uwot ${uwot.version} (${peerSettings}) | ${ms(uwot.ms)} |\n| ratio ftm / uwot | ${(ftmReduce / uwot.ms).toFixed(2)} |`
+    : '| reduce, uwot | cannot be had here (no Rscript with uwot; Debian: apt-get install r-cran-uwot) |',
+)
+console.log('')
 console.log(`## Quality over seeds ${seeds.join(', ')} (${firms.length} firms each; HDBSCAN at the defaults; 'none' sentences left out)\n`)
 console.log('| | ARI | NMI | trustworthiness (k = 15) |')
 console.log('|---|---|---|---|')
