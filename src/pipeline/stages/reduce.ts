@@ -1,7 +1,5 @@
-import {setImmediate} from 'node:timers/promises'
-import {UMAP} from 'umap-js'
 import type {PipelineConfig} from '../../core/config/schema.js'
-import {seededRandom} from './random.js'
+import {exactNeighboursLimit as defaultExactLimit, umap} from '../umap/index.js'
 import {cosineSimilarity} from './vectors.js'
 
 /** 1 − cosine similarity (1 when either vector is zero). */
@@ -10,7 +8,8 @@ export function cosineDistance(left: ArrayLike<number>, right: ArrayLike<number>
 }
 
 /**
- * Exact k nearest neighbours by cosine distance, each row starting with the point itself (as umap-js expects);
+ * Exact k nearest neighbours by cosine distance as nested arrays for umap-js (the test oracle and the benchmark's
+ * comparison), each row starting with the point itself;
  * ties go to the lower index. Each pair's distance is computed once (the matrix is symmetric) with the squared
  * norms computed once per point, in the same order of operations as cosineDistance, so the result is bit-identical
  * to comparing every pair with it; the k nearest are kept by insertion instead of sorting each row.
@@ -56,21 +55,15 @@ export function exactNeighbours(points: readonly ArrayLike<number>[], k: number)
   return {indices, distances}
 }
 
-/** Layout epochs between two turns of the event loop (a few milliseconds of work each). */
-const epochsPerTurn = 10
+/** Most points whose neighbours are found exactly; beyond (a quarter's topics for cross-firm themes), NN-descent. */
+export const exactNeighboursLimit = defaultExactLimit
 
 /**
- * Most points whose neighbours are found exactly (an n² matrix: 128 MiB at 4096). Beyond it (a quarter's topics
- * for cross-firm themes) umap-js's own approximate search (random-projection trees + NN-descent, seeded) is used.
- */
-export const exactNeighboursLimit = 4096
-
-/**
- * Reduces embeddings with UMAP (cosine, seeded, exact neighbours up to exactNeighboursLimit points). Small inputs
- * follow explicit rules instead of crashing: neighbours are capped at n−1, and with fewer points than output
+ * Reduces embeddings with ftm's UMAP (cosine, seeded, exact neighbours up to exactNeighboursLimit points). Small
+ * inputs follow explicit rules instead of crashing: neighbours are capped at n−1, and with fewer points than output
  * dimensions + 2 the input is returned.
- * The layout runs epoch by epoch (the same steps as umap-js's fit) and lets pending I/O and timers run every few
- * epochs, so the previous firm's LLM request goes out and its answer is read while this firm's layout runs.
+ * The layout lets pending I/O and timers run every few epochs, so the previous firm's LLM request goes out and its
+ * answer is read while this firm's layout runs.
  */
 export async function reduceDimensions(
   points: readonly Float32Array[],
@@ -79,23 +72,10 @@ export async function reduceDimensions(
 ): Promise<number[][]> {
   const count = points.length
   if (count < options.nComponents + 2 || count < 4) return points.map((point) => Array.from(point))
-  const neighbours = Math.min(options.nNeighbors, count - 1)
-  const data = points.map((point) => Array.from(point))
-  const umap = new UMAP({
-    nComponents: options.nComponents,
-    nNeighbors: neighbours,
-    minDist: options.minDist,
-    nEpochs: options.nEpochs || undefined,
-    random: seededRandom(options.seed),
-    distanceFn: cosineDistance,
-  })
-  if (count <= limits.exactNeighbours) {
-    const knn = exactNeighbours(data, neighbours)
-    umap.setPrecomputedKNN(knn.indices, knn.distances)
-  }
-  const epochs = umap.initializeFit(data)
-  for (let epoch = 1; umap.step() < epochs; epoch++) {
-    if (epoch % epochsPerTurn === 0) await setImmediate()
-  }
-  return umap.getEmbedding().map((row) => row.map((value) => (Number.isFinite(value) ? value : 0)))
+  const nNeighbors = Math.min(options.nNeighbors, count - 1)
+  const embedding = await umap(points, {...options, nNeighbors, exactNeighboursLimit: limits.exactNeighbours})
+  const dim = options.nComponents
+  return Array.from({length: count}, (_, row) =>
+    Array.from(embedding.subarray(row * dim, row * dim + dim), (value) => (Number.isFinite(value) ? value : 0)),
+  )
 }

@@ -2,10 +2,12 @@ import {getHeapStatistics} from 'node:v8'
 import {UserError} from '../../core/errors.js'
 
 /**
- * JavaScript heap the reduce needs per topic: umap-js's neighbour graph (30 neighbours) and layout dominate.
- * Measured on the 5000-firm benchmark quarter: 2.8 GB peak for 27,090 topics; 137,020 topics ran out of a 4 GB heap.
+ * JavaScript heap the reduce needs per topic, with room to spare. ftm's UMAP and HDBSCAN keep their graphs and
+ * layouts in typed arrays (outside the heap); the topic records and the reduced rows are what the heap holds.
+ * Measured on the 5000-firm benchmark quarter (bench/themes-scale.ts): 137,020 topics cluster within 0.6 GiB of
+ * peak RSS, so 8 kB per topic (1.0 GiB for that quarter) lets it through a default 4 GiB heap.
  */
-export const themesBytesPerTopic = 100_000
+export const themesBytesPerTopic = 8_000
 
 /**
  * Fails before the clustering starts when a quarter has more topics than this worker's heap can cluster, instead
