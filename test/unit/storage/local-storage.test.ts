@@ -1,0 +1,63 @@
+import {mkdtempSync, readdirSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {LocalStorage} from '../../../src/storage/local-storage.js'
+import {openStorage} from '../../../src/storage/open-storage.js'
+import {readJson, writeJson} from '../../../src/storage/storage.js'
+
+const newStorage = (): LocalStorage => new LocalStorage(mkdtempSync(path.join(os.tmpdir(), 'ftm-storage-')))
+
+describe('LocalStorage', () => {
+  it('writes, reads, lists recursively in order, and removes', async () => {
+    const storage = newStorage()
+    await writeJson(storage, 'runs/b/run.json', {id: 'b'})
+    await storage.write('runs/a/run.json', '{"id":"a"}')
+    await storage.write('other/file.txt', 'x')
+    expect(await storage.list('runs/')).toEqual(['runs/a/run.json', 'runs/b/run.json'])
+    expect(await readJson(storage, 'runs/b/run.json')).toEqual({id: 'b'})
+    await storage.remove('runs/a/run.json')
+    await storage.remove('runs/a/run.json')
+    expect(await storage.read('runs/a/run.json')).toBeUndefined()
+    expect(await storage.list('missing/')).toEqual([])
+  })
+
+  it('replaces files whole and leaves no temporary files behind', async () => {
+    const storage = newStorage()
+    await storage.write('a/b.json', 'first')
+    await storage.write('a/b.json', 'second')
+    expect(Buffer.from((await storage.read('a/b.json'))!).toString()).toBe('second')
+    expect(readdirSync(storage.localPath('a'))).toEqual(['b.json'])
+  })
+
+  it('moves a local file into place with putFile and copies it out with getFile', async () => {
+    const storage = newStorage()
+    const local = path.join(mkdtempSync(path.join(os.tmpdir(), 'ftm-put-')), 'chunk.parquet')
+    writeFileSync(local, 'data')
+    await storage.putFile('t/x.parquet', local)
+    const copy = `${local}.copy`
+    expect(await storage.getFile('t/x.parquet', copy)).toBe(true)
+    expect(await storage.getFile('t/missing', copy)).toBe(false)
+  })
+
+  it('hides and cleans temporary files of writers that died mid-write', async () => {
+    const storage = newStorage()
+    await storage.write('t/done.parquet', 'x')
+    writeFileSync(`${storage.localPath('t/part.parquet')}.ftm-tmp-dead`, 'partial')
+    expect(await storage.list('t/')).toEqual(['t/done.parquet'])
+    await storage.removeTemporaryFiles('t')
+    expect(readdirSync(storage.localPath('t'))).toEqual(['done.parquet'])
+  })
+
+  it('refuses keys that leave the root', () => {
+    expect(() => newStorage().localPath('../outside')).toThrow(/leaves the storage root/)
+  })
+})
+
+describe('openStorage', () => {
+  it('opens a local directory and explains roots it cannot use yet', () => {
+    expect(openStorage('relative/out').uri).toBe(path.resolve('relative/out'))
+    expect(openStorage('s3://bucket/prefix').uri).toBe('s3://bucket/prefix')
+    expect(() => openStorage('gs://bucket')).toThrow(/scheme ftm does not know/)
+  })
+})
