@@ -1,10 +1,11 @@
 import {SubmitJobCommand, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
 import {readProgress} from '../../src/core/progress.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {type BatchClients, type BatchEndpoint, createBatchClients} from './clients.js'
 import {describeJobs} from './describe-jobs.js'
+import {batchExecutorPlugin} from './index.js'
 import {followJobLogs} from './job-logs.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
 import {checkReadyToSubmit} from './preflight.js'
@@ -27,7 +28,7 @@ interface BatchHandle extends JobHandle {
  */
 export class BatchExecutor implements Executor {
   readonly name = 'batch'
-  readonly capabilities: ExecutorCapabilities = {gpus: true, remote: true, logs: true, detached: true}
+  readonly capabilities: ExecutorCapabilities = batchExecutorPlugin.capabilities
   private readonly clients = new Map<string, BatchClients>()
 
   constructor(

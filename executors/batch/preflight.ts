@@ -1,5 +1,5 @@
 import {type BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 import {UserError} from '../../src/core/errors.js'
 import type {Storage} from '../../src/storage/storage.js'
 

@@ -8,7 +8,7 @@ import {
   type JobDefinition,
   RegisterJobDefinitionCommand,
 } from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 import {UserError} from '../../src/core/errors.js'
 import {createBatchClients} from './clients.js'
 import {type ComputeEnvironmentOptions, computeEnvironmentInput, computeEnvironmentProblems, jobQueueInput, queueProblems} from './environment.js'

@@ -1,5 +1,5 @@
 import type {SubmitJobCommandInput} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 import {UserError} from '../../src/core/errors.js'
 import type {PartitionJob} from '../../src/core/executor.js'
 import type {Quarter} from '../../src/core/quarter.js'

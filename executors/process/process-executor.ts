@@ -11,6 +11,7 @@ import {readJson} from '../../src/storage/storage.js'
 import {poll} from '../../src/core/poll.js'
 import {isProcessAlive, signalProcess} from '../../src/core/run/process-liveness.js'
 import type {RunRecord} from '../../src/core/run-record.js'
+import {processExecutorPlugin} from './index.js'
 import {followLogFile} from './log-file.js'
 import {readRecordedWorker, stateFromRecord} from './recorded-worker.js'
 import {workerCommand} from './worker-command.js'
@@ -31,7 +32,7 @@ interface ProcessJob {
  */
 export class ProcessExecutor implements Executor {
   readonly name = 'process'
-  readonly capabilities: ExecutorCapabilities = {gpus: false, remote: false, logs: true, detached: false}
+  readonly capabilities: ExecutorCapabilities = processExecutorPlugin.capabilities
   private readonly jobs = new Map<string, ProcessJob>()
 
   constructor(private readonly context: ExecutorContext) {}

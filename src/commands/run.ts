@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
 import {exitCodeHelp} from '../core/exit-codes.js'
-import {executorNames} from '../core/executor-registry.js'
+import {executorNames, executorRegistry} from '../core/executor-registry.js'
 import {parseQuarters} from '../core/quarter.js'
 import {assertRunId} from '../core/run-id.js'
 import {resumeRun, type RunOutcome, startRun} from '../core/run/start-run.js'
@@ -41,9 +41,7 @@ ${exitCodeHelp()}`
     detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
     'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
     profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>), also FTM_PROFILE'}),
-    gpus: Flags.string({description: 'local/ec2: GPUs for worker containers: all, none, N or device=0,2 (default all)'}),
-    host: Flags.string({description: 'ec2: the instance\'s Docker host, ssh://user@host'}),
-    image: Flags.string({description: 'local/ec2: the worker image (default ftm-pipeline:latest)'}),
+    ...Object.fromEntries(executorRegistry.runFlags.map((flag) => [flag.name, Flags.string({description: flag.description})])),
   }
 
   async run(): Promise<RunResult | DetachedRunResult | DryRun> {
@@ -140,7 +138,7 @@ async function summarize(outcome: RunOutcome): Promise<RunSummary> {
   }
 }
 
-type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; gpus?: string; host?: string; image?: string}
+type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; [executorFlag: string]: unknown}
 
 /** Maps flags onto configuration keys, remembering which flag set each key for error messages. */
 function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; names: Record<string, string>} {
@@ -153,9 +151,7 @@ function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; na
     partitions: toNumber(flags.partitions),
   })
   if (flags['checkpoint-interval'] !== undefined) values.worker = {checkpointInterval: toNumber(flags['checkpoint-interval'])}
-  const docker = pick({gpus: flags.gpus, host: flags.host, image: flags.image})
-  if (Object.keys(docker).length > 0) values.docker = docker
-  const names = {
+  const names: Record<string, string> = {
     source: '--source',
     root: '--root',
     quarters: '--quarters',
@@ -163,11 +159,25 @@ function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; na
     parallel: '--parallel',
     partitions: '--partitions',
     'worker.checkpointInterval': '--checkpoint-interval',
-    'docker.gpus': '--gpus',
-    'docker.host': '--host',
-    'docker.image': '--image',
+  }
+  for (const flag of executorRegistry.runFlags) {
+    const value = flags[flag.name]
+    if (typeof value === 'string') setKey(values, flag.configKey.split('.'), value)
+    names[flag.configKey] = `--${flag.name}`
   }
   return {values, names}
+}
+
+/** Sets a dotted key's value inside nested objects, making the objects it needs. */
+function setKey(values: Record<string, unknown>, path: string[], value: unknown): void {
+  const [head, ...rest] = path
+  if (head === undefined) return
+  if (rest.length === 0) {
+    values[head] = value
+    return
+  }
+  const child = (values[head] ??= {}) as Record<string, unknown>
+  setKey(child, rest, value)
 }
 
 /** A number when the text is one, else the text itself, so validation names the bad value. */

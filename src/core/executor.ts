@@ -38,9 +38,8 @@ export interface JobState {
 
 /** What an executor can do, so the core asks instead of branching on names. */
 export interface ExecutorCapabilities {
-  gpus: boolean
+  /** Workers run on another machine, so a dead local monitor does not mean dead workers (`ftm cancel`). */
   remote: boolean
-  logs: boolean
   /** Jobs go on when the CLI exits (Batch); a process executor's jobs do not. */
   detached: boolean
 }

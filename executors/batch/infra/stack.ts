@@ -16,8 +16,8 @@ import {
   type StackProps,
 } from 'aws-cdk-lib'
 import type {Construct} from 'constructs'
-import type {BatchSettings} from '../../../src/core/config/batch-schema.js'
-import type {InfraSettings} from '../../../src/core/config/infra-schema.js'
+import type {BatchSettings} from '../batch-settings.js'
+import type {InfraSettings} from './infra-settings.js'
 import {UserError} from '../../../src/core/errors.js'
 import {retryStrategy, secretReferences} from '../job-definition.js'
 

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {containsDefinition, jobDefinitionInput, retryStrategy} from '../../../../executors/batch/job-definition.js'
 import {jobStateOf} from '../../../../executors/batch/job-state.js'
 import {planSubmissions} from '../../../../executors/batch/submission.js'
-import {defaultBatchSettings} from '../../../../src/core/config/batch-schema.js'
+import {defaultBatchSettings} from '../../../../executors/batch/batch-settings.js'
 import type {JobHandle, PartitionJob} from '../../../../src/core/executor.js'
 
 const runId = '20261128-143205-7f3a'

@@ -4,8 +4,8 @@ import path from 'node:path'
 import {Template} from 'aws-cdk-lib/assertions'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {imageTagOf, synthesizeBatchStack} from '../../../../../executors/batch/infra/synthesize.js'
-import {defaultBatchSettings} from '../../../../../src/core/config/batch-schema.js'
-import {defaultInfraSettings, type InfraSettings} from '../../../../../src/core/config/infra-schema.js'
+import {defaultBatchSettings} from '../../../../../executors/batch/batch-settings.js'
+import {defaultInfraSettings, type InfraSettings} from '../../../../../executors/batch/infra/infra-settings.js'
 
 const existing: InfraSettings = {
   ...defaultInfraSettings,

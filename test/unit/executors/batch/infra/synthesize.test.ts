@@ -5,8 +5,8 @@ import {Match, Template} from 'aws-cdk-lib/assertions'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {retryStrategy, spotReclaimPattern} from '../../../../../executors/batch/job-definition.js'
 import {type Synthesized, synthesizeBatchStack} from '../../../../../executors/batch/infra/synthesize.js'
-import {defaultBatchSettings} from '../../../../../src/core/config/batch-schema.js'
-import {defaultInfraSettings} from '../../../../../src/core/config/infra-schema.js'
+import {defaultBatchSettings} from '../../../../../executors/batch/batch-settings.js'
+import {defaultInfraSettings} from '../../../../../executors/batch/infra/infra-settings.js'
 import {retryableWorkerExitCodes} from '../../../../../src/core/exit-codes.js'
 
 /**

@@ -4,7 +4,7 @@ import {z} from 'zod'
 export const secretReferencePattern = /^[A-Za-z_][A-Za-z0-9_]*=arn:aws[\w-]*:(secretsmanager|ssm):[\w-]+:\d{12}:\S+$/
 
 /** Settings of the AWS Batch executor and of `ftm batch setup`: the `batch` section. */
-export const batchSchema = z.strictObject({
+export const batchSettingsSchema = z.strictObject({
   region: z.string().min(1).describe('AWS region of the job queue'),
   endpoint: z.string().describe('Batch and CloudWatch Logs endpoint override, e.g. a local fake (empty: AWS)'),
   jobQueue: z.string().min(1).describe('job queue partitions are submitted to'),
@@ -25,7 +25,7 @@ export const batchSchema = z.strictObject({
   stuckRunnableMinutes: z.number().min(0).describe('report a job RUNNABLE this long with the queue and compute environment reasons (0: never)'),
 })
 
-export type BatchSettings = z.infer<typeof batchSchema>
+export type BatchSettings = z.infer<typeof batchSettingsSchema>
 
 /** Defaults: the ADR's job definition (4 vCPU, 16 GiB, 1 GPU, 5 h, 3 attempts). */
 export const defaultBatchSettings: BatchSettings = {

@@ -8,7 +8,7 @@ const ids = (kind: string, what: string) =>
 
 /** Parameters of the Batch stack `ftm batch infra synth` writes: the `infra` section. Names of the queue, compute
  * environment and job definition come from the `batch` section, so the executor finds them with no further flags. */
-export const infraSchema = z.strictObject({
+export const infraSettingsSchema = z.strictObject({
   stackName: z.string().regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'letters, digits and hyphens, starting with a letter').describe('CloudFormation stack name'),
   vpcId: z.string().regex(/^(vpc-[0-9a-f]{8,17})?$/, 'expected an id like vpc-0123456789abcdef0, or empty').describe('an existing VPC for the compute environments (empty: a new small VPC with public subnets and no NAT gateway)'),
   subnets: ids('subnet', 'subnet ids in infra.vpcId (required with it)'),
@@ -29,7 +29,7 @@ export const infraSchema = z.strictObject({
     .describe('days the worker logs are kept'),
 })
 
-export type InfraSettings = z.infer<typeof infraSchema>
+export type InfraSettings = z.infer<typeof infraSettingsSchema>
 
 /** Defaults: a new VPC, bucket and repository; Spot only, up to 64 vCPUs (16 g4dn/g5/g6.xlarge workers). */
 export const defaultInfraSettings: InfraSettings = {

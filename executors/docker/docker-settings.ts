@@ -4,7 +4,7 @@ import {z} from 'zod'
 export const gpusPattern = /^(all|none|[1-9]\d*|device=[\w-]+(,[\w-]+)*)$/
 
 /** Settings of the container executors (local Docker, ec2 over SSH): the `docker` section. */
-export const executorSchema = z.strictObject({
+export const dockerSettingsSchema = z.strictObject({
   image: z.string().min(1).describe('the pipeline image the local and ec2 executors run (built by `ftm image build`)'),
   gpus: z
     .string()
@@ -17,10 +17,10 @@ export const executorSchema = z.strictObject({
   preflight: z.boolean().describe('check Docker, the image and the GPUs before a local or ec2 run starts containers'),
 })
 
-export type ExecutorSettings = z.infer<typeof executorSchema>
+export type DockerSettings = z.infer<typeof dockerSettingsSchema>
 
 /** Defaults: the image `ftm image build` tags, every GPU, the host network. */
-export const defaultExecutorSettings: ExecutorSettings = {
+export const defaultDockerSettings: DockerSettings = {
   image: 'ftm-pipeline:latest',
   gpus: 'all',
   host: '',
