@@ -11,7 +11,7 @@ import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
 import {checkReadyToSubmit} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
 import {planSubmissions} from './submission.js'
-import {mapJobIds, reduceSubmission} from './reduce-submission.js'
+import {mapJobIds, themesSubmission} from './themes-submission.js'
 
 /** What a Batch handle carries besides the core's fields, so any machine can watch the job from the run record. */
 interface BatchHandle extends JobHandle {
@@ -68,10 +68,10 @@ export class BatchExecutor implements Executor {
     return handles
   }
 
-  /** Submits a quarter's reduce (cross-firm themes) as one job that waits for the quarter's map jobs in the run record. */
-  async submitReduce(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle> {
+  /** Submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's map jobs in the run record. */
+  async submitThemes(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle> {
     const settings = run.config.batch
-    const input = reduceSubmission(run, quarter, runRecord, mapJobIds(run.jobs, quarter))
+    const input = themesSubmission(run, quarter, runRecord, mapJobIds(run.jobs, quarter))
     const response = await this.clientsFor(endpointOf(settings)).batch.send(new SubmitJobCommand(input))
     return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecord}, response.jobId!, settings), task: 'themes'}
   }

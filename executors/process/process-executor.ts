@@ -11,6 +11,7 @@ import {readJson} from '../../src/storage/storage.js'
 import {poll} from '../../src/core/poll.js'
 import {isProcessAlive, signalProcess} from '../../src/core/run/process-liveness.js'
 import type {RunRecord} from '../../src/core/run-record.js'
+import {withWorkerEnvironment} from '../../src/core/worker-contract.js'
 import {processExecutorPlugin} from './index.js'
 import {followLogFile} from './log-file.js'
 import {readRecordedWorker, stateFromRecord} from './recorded-worker.js'
@@ -112,7 +113,7 @@ export class ProcessExecutor implements Executor {
     // The worker writes to the log file itself (not through a pipe to this process), so it outlives a killed CLI.
     const log = openSync(job.logFile, 'a')
     const child = spawn(command.file, command.arguments, {
-      env: {...this.context.environment, FTM_RUN: partition.runRecord, FTM_QUARTER: partition.quarter, FTM_PARTITION: String(partition.partition)},
+      env: withWorkerEnvironment(this.context.environment ?? {}, {task: 'partition', runRecord: partition.runRecord, quarter: partition.quarter, partition: partition.partition}),
       stdio: ['ignore', log, log],
     })
     closeSync(log)

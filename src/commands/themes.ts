@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 import {exitCodeHelp} from '../core/exit-codes.js'
 import {parseQuarters} from '../core/quarter.js'
 import {selectRun} from '../core/run/select-run.js'
-import {reduceRun, type ReduceOutcome} from '../pipeline/themes/reduce-run.js'
+import {runThemesStep, type ThemesOutcome} from '../core/run/themes-step.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {latestFlag, locateFlags, rootFromFlags} from '../ui/common-flags.js'
@@ -26,11 +26,11 @@ ${exitCodeHelp()}`
     ...locateFlags,
   }
 
-  async run(): Promise<ReduceOutcome> {
+  async run(): Promise<ThemesOutcome> {
     const {flags} = await this.parse(Themes)
     const storage = openStorage(rootFromFlags(flags))
     const runId = await selectRun(storage, {runId: flags.run, latest: flags.latest, defaultLatest: true, command: 'themes'})
-    const outcome = await reduceRun({storage, runId, quarters: flags.quarters ? parseQuarters(flags.quarters) : undefined, environment: process.env})
+    const outcome = await runThemesStep({storage, runId, quarters: flags.quarters ? parseQuarters(flags.quarters) : undefined, environment: process.env})
     for (const summary of outcome.summaries) {
       this.log(`${summary.quarter}: ${summary.themes} theme(s) from ${summary.topics} topic(s) of ${summary.firms} firm(s)`)
     }

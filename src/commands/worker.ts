@@ -1,7 +1,8 @@
 import {FtmCommand} from '../ui/base-command.js'
 import {exitCodeTable} from '../core/exit-codes.js'
 import {runWorker} from '../pipeline/worker.js'
-import {runThemesTask, themesTask} from '../pipeline/themes/themes-task.js'
+import {runThemesTask} from '../pipeline/themes/themes-task.js'
+import {workerTask} from '../core/worker-contract.js'
 
 export default class Worker extends FtmCommand {
   static override summary = 'Run one partition of a run (the container entrypoint; executors start it for you).'
@@ -23,7 +24,7 @@ ${exitCodeTable.filter((entry) => entry.worker !== '-').map((entry) => `  ${Stri
     }
     process.on('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
-    if (process.env.FTM_TASK === themesTask) return void (process.exitCode = await runThemesTask({environment: process.env, log: (line) => process.stderr.write(`${line}\n`)}))
+    if (workerTask(process.env) === 'themes') return void (process.exitCode = await runThemesTask({environment: process.env, log: (line) => process.stderr.write(`${line}\n`)}))
     process.exitCode = await runWorker({environment: process.env, signal: abort.signal, log: (line) => process.stderr.write(`${line}\n`)})
   }
 }

@@ -67,10 +67,10 @@ export interface Executor {
   /** Optional: the requests `submit` would send, sent nowhere (`ftm run --dry-run`). */
   describeSubmission?(run: RunRecord, jobs: PartitionJob[]): Promise<unknown>
   /**
-   * Optional (Batch): submits a quarter's cross-firm themes reduce as one job that waits for the quarter's map jobs.
-   * Executors without it run the reduce as a local process after the run.
+   * Optional (Batch): submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's
+   * map jobs. Executors without it have the themes step run as a local process after the run.
    */
-  submitReduce?(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle>
+  submitThemes?(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle>
 }
 
 /** True when a phase is final. */

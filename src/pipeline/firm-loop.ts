@@ -1,4 +1,4 @@
-import type {WorkerContract} from './worker-contract.js'
+import type {WorkerContract} from '../core/worker-contract.js'
 import {errorMessage, isUserError} from '../core/errors.js'
 import {ExitCode} from '../core/exit-codes.js'
 import type {FirmRef} from '../core/partition.js'

@@ -19,7 +19,7 @@ import {ParquetWriter} from './output/parquet-writer.js'
 import {ProgressReporter} from './progress-reporter.js'
 import {shouldWatchSpot, watchSpotNotice} from './spot-notice.js'
 import {classifyWorkerError} from './storage-failures.js'
-import {readWorkerContract, type WorkerContract} from './worker-contract.js'
+import {readWorkerContract, type WorkerContract} from '../core/worker-contract.js'
 
 export interface WorkerOptions {
   environment: NodeJS.ProcessEnv

@@ -3,7 +3,7 @@ import {UserError} from '../../src/core/errors.js'
 import type {JobHandle} from '../../src/core/executor.js'
 import type {Quarter} from '../../src/core/quarter.js'
 import type {RunRecord} from '../../src/core/run-record.js'
-import {checkSubmitLimits, jobName} from './submission.js'
+import {batchEnvironment, checkSubmitLimits, jobName} from './submission.js'
 
 /** Batch accepts at most this many jobs in dependsOn. */
 const dependencyLimit = 20
@@ -14,10 +14,10 @@ export function mapJobIds(handles: readonly JobHandle[], quarter: Quarter): stri
 }
 
 /**
- * The SubmitJob request of a quarter's reduce (cross-firm themes): one plain job of the map step's job definition,
- * run as `ftm worker` with FTM_TASK=themes, waiting for the quarter's map jobs.
+ * The SubmitJob request of a quarter's themes step (the cross-firm reduce): one plain job of the map step's job
+ * definition, run as `ftm worker` with FTM_TASK=themes, waiting for the quarter's map jobs.
  */
-export function reduceSubmission(run: RunRecord, quarter: Quarter, runRecord: string, dependsOn: readonly string[]): SubmitJobCommandInput {
+export function themesSubmission(run: RunRecord, quarter: Quarter, runRecord: string, dependsOn: readonly string[]): SubmitJobCommandInput {
   if (dependsOn.length > dependencyLimit) {
     throw new UserError(
       `The themes job of ${quarter} would wait for ${dependsOn.length} map jobs; Batch allows ${dependencyLimit}.`,
@@ -29,11 +29,7 @@ export function reduceSubmission(run: RunRecord, quarter: Quarter, runRecord: st
     jobQueue: run.config.batch.jobQueue,
     jobDefinition: run.config.batch.jobDefinition,
     containerOverrides: {
-      environment: [
-        {name: 'FTM_RUN', value: runRecord},
-        {name: 'FTM_QUARTER', value: quarter},
-        {name: 'FTM_TASK', value: 'themes'},
-      ],
+      environment: batchEnvironment({task: 'themes', runRecord, quarter}),
     },
     tags: {'ftm-run-id': run.id, 'ftm-quarter': quarter, 'ftm-task': 'themes'},
     propagateTags: true,
