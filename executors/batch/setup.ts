@@ -9,7 +9,7 @@ import {
   RegisterJobDefinitionCommand,
 } from '@aws-sdk/client-batch'
 import type {BatchSettings} from './batch-settings.js'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import {createBatchClients} from './clients.js'
 import {type ComputeEnvironmentOptions, computeEnvironmentInput, computeEnvironmentProblems, jobQueueInput, queueProblems} from './environment.js'
 import {containsDefinition, jobDefinitionInput} from './job-definition.js'

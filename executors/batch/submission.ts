@@ -1,8 +1,8 @@
 import type {SubmitJobCommandInput} from '@aws-sdk/client-batch'
 import type {BatchSettings} from './batch-settings.js'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import type {PartitionJob} from '../../src/core/executor.js'
-import type {Quarter} from '../../src/core/quarter.js'
+import type {Quarter} from '../../src/base/quarter.js'
 import {type WorkerJob, workerEnvironment} from '../../src/core/worker-contract.js'
 
 /** Batch runs a job's container overrides through ECS RunTask, which fails the job above this many characters. */

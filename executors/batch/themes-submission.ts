@@ -1,7 +1,7 @@
 import type {SubmitJobCommandInput} from '@aws-sdk/client-batch'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import type {JobHandle} from '../../src/core/executor.js'
-import type {Quarter} from '../../src/core/quarter.js'
+import type {Quarter} from '../../src/base/quarter.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {batchEnvironment, checkSubmitLimits, jobName} from './submission.js'
 

@@ -1,4 +1,4 @@
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import {gpusPattern} from './docker-settings.js'
 
 /** Docker's device request, as the Engine API takes it in HostConfig.DeviceRequests. */

@@ -1,5 +1,5 @@
 import type {DockerSettings} from './docker-settings.js'
-import {errorMessage, isUserError, UserError} from '../../src/core/errors.js'
+import {errorMessage, isUserError, UserError} from '../../src/base/errors.js'
 import {describeEngineError, DockerClient} from './docker-client.js'
 import {deviceRequestFor, parseGpus} from './gpu-request.js'
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import type {DockerSettings} from '../docker/docker-settings.js'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import type {ExecutorContext} from '../../src/core/executor.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {ContainerExecutor} from '../docker/container-executor.js'

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {cancelRun, type CancelOutcome} from '../core/run/cancel-run.js'
 import {selectRun} from '../core/run/select-run.js'
 import {openStorage} from '../storage/open-storage.js'

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {ExitCode} from '../base/exit-codes.js'
 import {FtmCommand} from '../ui/base-command.js'
 
 export default class Doctor extends FtmCommand {

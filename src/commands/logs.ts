@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {UserError} from '../core/errors.js'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {UserError} from '../base/errors.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {partitionName} from '../core/layout.js'
 import {readRunRecord} from '../core/run-record.js'
 import {chooseJobs, type LogLine, readRunLogs} from '../core/run/run-logs.js'

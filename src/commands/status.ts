@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {readRunStatus, type RunStatusReport} from '../core/run/run-status.js'
 import {selectRun} from '../core/run/select-run.js'
 import {watchRun} from '../core/run/watch-run.js'

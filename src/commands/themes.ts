@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
-import {parseQuarters} from '../core/quarter.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
+import {parseQuarters} from '../base/quarter.js'
 import {selectRun} from '../core/run/select-run.js'
 import {runThemesStep, type ThemesOutcome} from '../core/run/themes-step.js'
 import {openStorage} from '../storage/open-storage.js'

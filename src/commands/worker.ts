@@ -1,5 +1,5 @@
 import {FtmCommand} from '../ui/base-command.js'
-import {exitCodeTable} from '../core/exit-codes.js'
+import {exitCodeTable} from '../base/exit-codes.js'
 import {runWorker} from '../pipeline/worker.js'
 import {runThemesTask} from '../pipeline/themes/themes-task.js'
 import {workerTask} from '../core/worker-contract.js'

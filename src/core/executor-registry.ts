@@ -4,7 +4,7 @@ import {ec2ExecutorPlugin} from '../../executors/ec2/index.js'
 import {localExecutorPlugin} from '../../executors/local/index.js'
 import {processExecutorPlugin} from '../../executors/process/index.js'
 import type {ExecutorEstimateConfig} from './config/estimate-schema.js'
-import {UserError} from './errors.js'
+import {UserError} from '../base/errors.js'
 import type {Executor, ExecutorContext} from './executor.js'
 import type {ExecutorPlugin, ExecutorRunFlag} from './executor-plugin.js'
 

@@ -1,4 +1,4 @@
-import type {Quarter} from './quarter.js'
+import type {Quarter} from '../base/quarter.js'
 import type {RunRecord} from './run-record.js'
 import type {Storage} from '../storage/storage.js'
 

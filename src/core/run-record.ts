@@ -1,9 +1,9 @@
 import type {Config} from './config/schema.js'
 import type {JobHandle} from './executor.js'
 import {runRecordKey} from './layout.js'
-import type {Quarter} from './quarter.js'
+import type {Quarter} from '../base/quarter.js'
 import {readJson, type Storage, writeJson} from '../storage/storage.js'
-import {UserError} from './errors.js'
+import {UserError} from '../base/errors.js'
 
 export type RunStatus = 'planned' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 

@@ -1,5 +1,5 @@
-import {UserError} from './errors.js'
-import {isQuarter, type Quarter} from './quarter.js'
+import {UserError} from '../base/errors.js'
+import {isQuarter, type Quarter} from '../base/quarter.js'
 import {parseRunRecordLocation} from './run-record.js'
 
 /**

@@ -1,6 +1,6 @@
 import {hostname} from 'node:os'
-import {errorMessage, isUserError} from '../core/errors.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {errorMessage, isUserError} from '../base/errors.js'
+import {ExitCode} from '../base/exit-codes.js'
 import {readManifest} from '../core/manifest.js'
 import {readProgress} from '../core/progress.js'
 import {withRetry} from '../core/retry.js'

@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {type Executor, isFinished, type JobPhase} from '../executor.js'
 import {type Clock, poll} from '../poll.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'

@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {createExecutor} from '../executor-registry.js'
 import type {JobHandle} from '../executor.js'
 import type {RunRecord} from '../run-record.js'

@@ -1,5 +1,5 @@
 import {getHeapStatistics} from 'node:v8'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 
 /**
  * JavaScript heap the reduce needs per topic: umap-js's neighbour graph (30 neighbours) and layout dominate.

@@ -1,5 +1,5 @@
-import {errorMessage, isUserError} from '../../core/errors.js'
-import {ExitCode} from '../../core/exit-codes.js'
+import {errorMessage, isUserError} from '../../base/errors.js'
+import {ExitCode} from '../../base/exit-codes.js'
 import {themesSummaryKey} from '../../core/layout.js'
 import {readRunRecord} from '../../core/run-record.js'
 import {readThemesContract} from '../../core/worker-contract.js'

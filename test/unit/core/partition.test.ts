@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {compareFirmIds, type FirmRef, partitionCount, partitionFirms} from '../../../src/core/partition.js'
+import {partitionCount, partitionFirms} from '../../../src/core/partition.js'
+import {compareFirmIds, type FirmRef} from '../../../src/sources/firm-ref.js'
 
 const firms = (ids: (string | number)[]): FirmRef[] => ids.map((id) => ({id: String(id), name: `Firm ${id}`}))
 

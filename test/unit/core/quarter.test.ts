@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {parseQuarters, quarterOfDate} from '../../../src/core/quarter.js'
+import {parseQuarters, quarterOfDate} from '../../../src/base/quarter.js'
 
 describe('parseQuarters', () => {
   it('expands ranges and lists into sorted unique quarters', () => {

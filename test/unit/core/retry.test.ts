@@ -4,7 +4,7 @@ import {isTransientError, withRetry} from '../../../src/core/retry.js'
 import {CriticalError} from '../../../src/pipeline/firm-error.js'
 import {classifyWorkerError, commitWithRetry} from '../../../src/pipeline/storage-failures.js'
 import {defaultConfig} from '../../../src/core/config/schema.js'
-import {UserError} from '../../../src/core/errors.js'
+import {UserError} from '../../../src/base/errors.js'
 
 const sleeps: number[] = []
 const clock: Clock = {now: () => 0, sleep: async (milliseconds) => void sleeps.push(milliseconds)}

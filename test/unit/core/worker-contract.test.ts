@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {isUserError} from '../../../src/core/errors.js'
+import {isUserError} from '../../../src/base/errors.js'
 import {readThemesContract, readWorkerContract, withWorkerEnvironment, workerEnvironment, workerTask} from '../../../src/core/worker-contract.js'
 
 const runRecord = 's3://bucket/out/runs/20261128-143205-7f3a/run.json'

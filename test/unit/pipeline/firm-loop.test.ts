@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 import {describe, expect, it} from 'vitest'
-import type {Quarter} from '../../../src/core/quarter.js'
+import type {Quarter} from '../../../src/base/quarter.js'
 import {type RunRecord, runRecordLocation} from '../../../src/core/run-record.js'
 import type {PartitionCheckpoints} from '../../../src/pipeline/checkpoints.js'
 import {createEmbedder} from '../../../src/pipeline/embedding/create-embedder.js'

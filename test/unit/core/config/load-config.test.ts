@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {loadConfig} from '../../../../src/core/config/load-config.js'
-import {isUserError, type UserError} from '../../../../src/core/errors.js'
+import {isUserError, type UserError} from '../../../../src/base/errors.js'
 
 function projectWithConfig(values: unknown): string {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'ftm-config-'))

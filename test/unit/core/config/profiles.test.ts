@@ -4,7 +4,7 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {describeConfig, isSecretName, maskUrlPassword} from '../../../../src/core/config/describe-config.js'
 import {loadConfig} from '../../../../src/core/config/load-config.js'
-import {isUserError} from '../../../../src/core/errors.js'
+import {isUserError} from '../../../../src/base/errors.js'
 
 function project(values: unknown): string {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'ftm-profiles-'))

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {isUserError} from '../../../../src/core/errors.js'
+import {isUserError} from '../../../../src/base/errors.js'
 import {checkThemesMemory} from '../../../../src/pipeline/themes/themes-memory.js'
 
 const fourGiB = 4 * 2 ** 30

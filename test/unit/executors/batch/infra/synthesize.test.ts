@@ -7,7 +7,7 @@ import {retryStrategy, spotReclaimPattern} from '../../../../../executors/batch/
 import {type Synthesized, synthesizeBatchStack} from '../../../../../executors/batch/infra/synthesize.js'
 import {defaultBatchSettings} from '../../../../../executors/batch/batch-settings.js'
 import {defaultInfraSettings} from '../../../../../executors/batch/infra/infra-settings.js'
-import {retryableWorkerExitCodes} from '../../../../../src/core/exit-codes.js'
+import {retryableWorkerExitCodes} from '../../../../../src/base/exit-codes.js'
 
 /**
  * Actions AWS only authorizes on `*`: ecr:GetAuthorizationToken has no resource-level permissions (the token is

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {UserError} from '../errors.js'
+import {UserError} from '../base/errors.js'
 
 /**
  * How ftm reaches S3. Read from the environment (never from the run record) so that the CLI and every worker,
