@@ -7,8 +7,7 @@ import {assertRunId} from '../core/run-id.js'
 import {resumeRun, type RunOutcome, startRun} from '../core/run/start-run.js'
 import {themesAfterRun} from '../core/run/themes-step.js'
 import {type DryRun, dryRunSubmission} from '../core/dry-run.js'
-import {ResultViews} from '../inspect/views.js'
-import {type RunSummary, summarizeRun} from '../inspect/summarize-run.js'
+import type {RunSummary} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
@@ -130,6 +129,8 @@ export interface DetachedRunResult {
 }
 
 async function summarize(outcome: RunOutcome): Promise<RunSummary> {
+  // DuckDB loads only once a run has results to summarize.
+  const [{ResultViews}, {summarizeRun}] = await Promise.all([import('../inspect/views.js'), import('../inspect/summarize-run.js')])
   const views = await ResultViews.open(openStorage(outcome.record.root), outcome.record.id)
   try {
     return await summarizeRun(views, {firms: 0})
