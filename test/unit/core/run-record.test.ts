@@ -57,8 +57,9 @@ describe('readRunRecord', () => {
   })
 
   it('reads a record written before a configuration section existed, with that section at its defaults', async () => {
-    const {themes: _themes, ...older} = defaultConfig
-    await writeJson(storage, runRecordKey(runId), {...newRecord(storage), config: {...older, pipeline: {...older.pipeline, umap: {...older.pipeline.umap, nEpochs: undefined}}}})
+    const older: Partial<typeof defaultConfig> = {...defaultConfig}
+    delete older.themes
+    await writeJson(storage, runRecordKey(runId), {...newRecord(storage), config: {...older, pipeline: {...defaultConfig.pipeline, umap: {...defaultConfig.pipeline.umap, nEpochs: undefined}}}})
     const record = await readRunRecord(storage, runId)
     expect(record.config.themes).toEqual(defaultConfig.themes)
     expect(record.config.pipeline.umap.nEpochs).toBe(defaultConfig.pipeline.umap.nEpochs)
