@@ -69,11 +69,11 @@ export class BatchExecutor implements Executor {
   }
 
   /** Submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's map jobs in the run record. */
-  async submitThemes(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle> {
+  async submitThemes(run: RunRecord, quarter: string, runRecordLocation: string): Promise<JobHandle> {
     const settings = run.config.batch
-    const input = themesSubmission(run, quarter, runRecord, mapJobIds(run.jobs, quarter))
+    const input = themesSubmission(run, quarter, runRecordLocation, mapJobIds(run.jobs, quarter))
     const response = await this.clientsFor(endpointOf(settings)).batch.send(new SubmitJobCommand(input))
-    return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecord}, response.jobId!, settings), task: 'themes'}
+    return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecordLocation}, response.jobId!, settings), task: 'themes'}
   }
 
   async status(handles: JobHandle[]): Promise<JobState[]> {

@@ -42,7 +42,7 @@ function arraySubmissions(runId: string, jobs: PartitionJob[], settings: BatchSe
     const partitions = jobs.filter((job) => job.quarter === quarter)
     const contiguous = partitions.every((job, index) => job.partition === index)
     if (partitions.length === 1 || !contiguous) return partitions.map((job) => singleSubmission(runId, job, settings))
-    const input = baseInput(runId, quarter, jobName(runId, quarter), settings, {task: 'partition', runRecord: partitions[0]!.runRecord, quarter})
+    const input = baseInput(runId, quarter, jobName(runId, quarter), settings, {task: 'partition', runRecordLocation: partitions[0]!.runRecordLocation, quarter})
     input.arrayProperties = {size: partitions.length}
     return [{key: `${quarter}`, input, partitions, array: true}]
   })
@@ -59,7 +59,7 @@ function chainSubmissions(runId: string, jobs: PartitionJob[], parallel: number,
 }
 
 function singleSubmission(runId: string, job: PartitionJob, settings: BatchSettings): PlannedSubmission {
-  const contract: WorkerJob = {task: 'partition', runRecord: job.runRecord, quarter: job.quarter, partition: job.partition}
+  const contract: WorkerJob = {task: 'partition', runRecordLocation: job.runRecordLocation, quarter: job.quarter, partition: job.partition}
   const input = baseInput(runId, job.quarter, `${jobName(runId, job.quarter)}-p${String(job.partition).padStart(5, '0')}`, settings, contract)
   input.tags!['ftm-partition'] = String(job.partition)
   return {key: `${job.quarter}/${job.partition}`, input, partitions: [job], array: false}

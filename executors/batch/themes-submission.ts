@@ -17,7 +17,7 @@ export function mapJobIds(handles: readonly JobHandle[], quarter: Quarter): stri
  * The SubmitJob request of a quarter's themes step (the cross-firm reduce): one plain job of the map step's job
  * definition, run as `ftm worker` with FTM_TASK=themes, waiting for the quarter's map jobs.
  */
-export function themesSubmission(run: RunRecord, quarter: Quarter, runRecord: string, dependsOn: readonly string[]): SubmitJobCommandInput {
+export function themesSubmission(run: RunRecord, quarter: Quarter, runRecordLocation: string, dependsOn: readonly string[]): SubmitJobCommandInput {
   if (dependsOn.length > dependencyLimit) {
     throw new UserError(
       `The themes job of ${quarter} would wait for ${dependsOn.length} map jobs; Batch allows ${dependencyLimit}.`,
@@ -29,7 +29,7 @@ export function themesSubmission(run: RunRecord, quarter: Quarter, runRecord: st
     jobQueue: run.config.batch.jobQueue,
     jobDefinition: run.config.batch.jobDefinition,
     containerOverrides: {
-      environment: batchEnvironment({task: 'themes', runRecord, quarter}),
+      environment: batchEnvironment({task: 'themes', runRecordLocation, quarter}),
     },
     tags: {'ftm-run-id': run.id, 'ftm-quarter': quarter, 'ftm-task': 'themes'},
     propagateTags: true,

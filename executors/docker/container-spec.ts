@@ -41,7 +41,7 @@ export function workerContainerSpec(job: PartitionJob, options: WorkerSpecOption
   return {
     name: containerName(job),
     Image: options.image,
-    Env: Object.entries(withWorkerEnvironment(options.environment, {task: 'partition', runRecord: job.runRecord, quarter: job.quarter, partition: job.partition})).map(
+    Env: Object.entries(withWorkerEnvironment(options.environment, {task: 'partition', runRecordLocation: job.runRecordLocation, quarter: job.quarter, partition: job.partition})).map(
       ([key, value]) => `${key}=${value}`,
     ),
     Labels: {

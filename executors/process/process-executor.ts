@@ -113,7 +113,7 @@ export class ProcessExecutor implements Executor {
     // The worker writes to the log file itself (not through a pipe to this process), so it outlives a killed CLI.
     const log = openSync(job.logFile, 'a')
     const child = spawn(command.file, command.arguments, {
-      env: withWorkerEnvironment(this.context.environment ?? {}, {task: 'partition', runRecord: partition.runRecord, quarter: partition.quarter, partition: partition.partition}),
+      env: withWorkerEnvironment(this.context.environment ?? {}, {task: 'partition', runRecordLocation: partition.runRecordLocation, quarter: partition.quarter, partition: partition.partition}),
       stdio: ['ignore', log, log],
     })
     closeSync(log)

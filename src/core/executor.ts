@@ -8,7 +8,7 @@ export interface PartitionJob {
   quarter: Quarter
   partition: number
   /** FTM_RUN: where the run record is. */
-  runRecord: string
+  runRecordLocation: string
 }
 
 /** A submitted partition, as plain JSON so the run record can keep it. `id` is the executor's own id. */
@@ -70,7 +70,7 @@ export interface Executor {
    * Optional (Batch): submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's
    * map jobs. Executors without it have the themes step run as a local process after the run.
    */
-  submitThemes?(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle>
+  submitThemes?(run: RunRecord, quarter: string, runRecordLocation: string): Promise<JobHandle>
 }
 
 /** True when a phase is final. */

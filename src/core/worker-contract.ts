@@ -9,13 +9,13 @@ import {parseRunRecordLocation} from './run-record.js'
  */
 export type WorkerJob =
   /** One partition of the map step; no partition: a Batch array job, whose children read their array index. */
-  | {task: 'partition'; runRecord: string; quarter: Quarter; partition?: number}
+  | {task: 'partition'; runRecordLocation: string; quarter: Quarter; partition?: number}
   /** The themes (cross-firm) step of one quarter. */
-  | {task: 'themes'; runRecord: string; quarter: Quarter}
+  | {task: 'themes'; runRecordLocation: string; quarter: Quarter}
 
 /** What a partition worker reads from its environment. */
 export interface WorkerContract {
-  runRecord: string
+  runRecordLocation: string
   root: string
   runId: string
   quarter: Quarter
@@ -32,7 +32,7 @@ const themesTask = 'themes'
 
 /** The contract's variables for one job, in a fixed order (FTM_RUN, FTM_QUARTER, then FTM_PARTITION or FTM_TASK). */
 export function workerEnvironment(job: WorkerJob): Record<string, string> {
-  const environment: Record<string, string> = {FTM_RUN: job.runRecord, FTM_QUARTER: job.quarter}
+  const environment: Record<string, string> = {FTM_RUN: job.runRecordLocation, FTM_QUARTER: job.quarter}
   if (job.task === 'themes') environment.FTM_TASK = themesTask
   else if (job.partition !== undefined) environment.FTM_PARTITION = String(job.partition)
   return environment
@@ -59,19 +59,19 @@ export function readWorkerContract(environment: NodeJS.ProcessEnv): WorkerContra
   if (partitionText === undefined || !/^\d+$/.test(partitionText.trim())) {
     throw new UserError(`FTM_PARTITION="${partitionText ?? ''}" is not a partition number.`, fix)
   }
-  return {...located, ...parseRunRecordLocation(located.runRecord), partition: Number(partitionText)}
+  return {...located, ...parseRunRecordLocation(located.runRecordLocation), partition: Number(partitionText)}
 }
 
 /** Reads the themes contract: FTM_RUN and FTM_QUARTER. */
 export function readThemesContract(environment: NodeJS.ProcessEnv): ThemesContract {
   const located = readRunAndQuarter(environment, 'The reduce needs FTM_RUN (the run record) and FTM_QUARTER; `ftm themes` sets them for you.')
-  return {...located, ...parseRunRecordLocation(located.runRecord)}
+  return {...located, ...parseRunRecordLocation(located.runRecordLocation)}
 }
 
-function readRunAndQuarter(environment: NodeJS.ProcessEnv, fix: string): {runRecord: string; quarter: Quarter} {
-  const runRecord = environment.FTM_RUN
+function readRunAndQuarter(environment: NodeJS.ProcessEnv, fix: string): {runRecordLocation: string; quarter: Quarter} {
+  const runRecordLocation = environment.FTM_RUN
   const quarter = environment.FTM_QUARTER?.toUpperCase() ?? ''
-  if (!runRecord) throw new UserError('FTM_RUN is not set.', fix)
+  if (!runRecordLocation) throw new UserError('FTM_RUN is not set.', fix)
   if (!isQuarter(quarter)) throw new UserError(`FTM_QUARTER="${environment.FTM_QUARTER ?? ''}" is not a quarter like 2024Q1.`, fix)
-  return {runRecord, quarter}
+  return {runRecordLocation, quarter}
 }

@@ -1,6 +1,7 @@
 import {UserError} from '../../base/errors.js'
 import {type Executor, isFinished, type JobPhase} from '../executor.js'
-import {type Clock, poll} from '../poll.js'
+import type {Clock} from '../../base/clock.js'
+import {poll} from '../poll.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {isMonitorAlive, readMonitorLease} from './monitor-lease.js'

@@ -95,11 +95,11 @@ export async function themesAfterRun(outcome: {record: RunRecord; detached?: unk
 }
 
 /** Runs one quarter's themes step as an `ftm worker` child process, its output on our stderr; resolves to its exit code. */
-function themesProcess(runRecord: string, quarter: Quarter, environment: NodeJS.ProcessEnv): Promise<number> {
+function themesProcess(location: string, quarter: Quarter, environment: NodeJS.ProcessEnv): Promise<number> {
   const command = cliInvocation(['worker'])
   return new Promise((resolve, reject) => {
     const child = spawn(command.file, command.arguments, {
-      env: withWorkerEnvironment(environment, {task: 'themes', runRecord, quarter}),
+      env: withWorkerEnvironment(environment, {task: 'themes', runRecordLocation: location, quarter}),
       stdio: ['ignore', process.stderr, process.stderr],
     })
     child.once('error', reject)

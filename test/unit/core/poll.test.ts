@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {type Clock, poll} from '../../../src/core/poll.js'
+import type {Clock} from '../../../src/base/clock.js'
+import {poll} from '../../../src/core/poll.js'
 
 function fakeClock(): Clock & {sleeps: number[]} {
   let now = 0

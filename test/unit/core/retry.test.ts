@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import type {Clock} from '../../../src/core/poll.js'
+import type {Clock} from '../../../src/base/clock.js'
 import {isTransientError, withRetry} from '../../../src/core/retry.js'
 import {CriticalError} from '../../../src/pipeline/firm-error.js'
 import {classifyWorkerError, commitWithRetry} from '../../../src/pipeline/storage-failures.js'

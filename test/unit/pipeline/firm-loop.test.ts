@@ -56,7 +56,7 @@ async function runLoop(
   try {
     const outcome = await processFirms({
       record,
-      contract: {runRecord: runRecordLocation(storage, record.id), root: record.root, runId: record.id, quarter, partition: 0},
+      contract: {runRecordLocation: runRecordLocation(storage, record.id), root: record.root, runId: record.id, quarter, partition: 0},
       remaining: firms,
       source,
       embedder: await createEmbedder(record.config.pipeline.embedding),

@@ -6,8 +6,8 @@ import {defaultBatchSettings} from '../../../../executors/batch/batch-settings.j
 import type {JobHandle, PartitionJob} from '../../../../src/core/executor.js'
 
 const runId = '20261128-143205-7f3a'
-const jobs = (quarter: string, count: number, runRecord = 's3://bucket/ftm/runs/x/run.json'): PartitionJob[] =>
-  Array.from({length: count}, (_, partition) => ({runId, quarter, partition, runRecord}))
+const jobs = (quarter: string, count: number, runRecordLocation = 's3://bucket/ftm/runs/x/run.json'): PartitionJob[] =>
+  Array.from({length: count}, (_, partition) => ({runId, quarter, partition, runRecordLocation}))
 
 describe('Batch submissions', () => {
   it('one array job per quarter when all partitions fit in --parallel; a one-partition quarter is a plain job', () => {

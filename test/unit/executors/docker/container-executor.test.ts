@@ -106,7 +106,7 @@ describe('Docker log frames', () => {
 describe('worker containers', () => {
   it('carry the worker contract, the labels, the GPUs and the mounts', () => {
     const spec = workerContainerSpec(
-      {runId: '20261128-120000-abcd', quarter: '2024Q1', partition: 3, runRecord: '/out/runs/20261128-120000-abcd/run.json'},
+      {runId: '20261128-120000-abcd', quarter: '2024Q1', partition: 3, runRecordLocation: '/out/runs/20261128-120000-abcd/run.json'},
       {image: 'ftm-pipeline:1', network: 'host', stopTimeout: 30, deviceRequests: deviceRequestFor({kind: 'devices', devices: ['1']}), mounts: [{path: '/out', readOnly: false}, {path: '/data/calls.csv', readOnly: true}], environment: {LLM_KEY: 'k'}, user: '1000:1000', version: '0.1.0'},
     )
     expect(spec.name).toBe('ftm-20261128-120000-abcd-2024q1-p3')

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {backoffDelay, maxRetryWaitMs, parseRetryAfter} from '../../../../src/pipeline/naming/backoff.js'
-import type {Clock} from '../../../../src/pipeline/naming/clock.js'
+import type {Clock} from '../../../../src/base/clock.js'
 import {RateLimiter} from '../../../../src/pipeline/naming/rate-limiter.js'
 
 describe('backoff and Retry-After', () => {
