@@ -4,40 +4,18 @@ import path from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {LocalStorage} from '../../../src/storage/local-storage.js'
 import {openStorage} from '../../../src/storage/open-storage.js'
-import {readJson, writeJson} from '../../../src/storage/storage.js'
+import {describeStorageContract} from '../../support/storage-contract.js'
 
 const newStorage = (): LocalStorage => new LocalStorage(mkdtempSync(path.join(os.tmpdir(), 'ftm-storage-')))
 
-describe('LocalStorage', () => {
-  it('writes, reads, lists recursively in order, and removes', async () => {
-    const storage = newStorage()
-    await writeJson(storage, 'runs/b/run.json', {id: 'b'})
-    await storage.write('runs/a/run.json', '{"id":"a"}')
-    await storage.write('other/file.txt', 'x')
-    expect(await storage.list('runs/')).toEqual(['runs/a/run.json', 'runs/b/run.json'])
-    expect(await readJson(storage, 'runs/b/run.json')).toEqual({id: 'b'})
-    await storage.remove('runs/a/run.json')
-    await storage.remove('runs/a/run.json')
-    expect(await storage.read('runs/a/run.json')).toBeUndefined()
-    expect(await storage.list('missing/')).toEqual([])
-  })
+describeStorageContract('LocalStorage', newStorage)
 
+describe('LocalStorage', () => {
   it('replaces files whole and leaves no temporary files behind', async () => {
     const storage = newStorage()
     await storage.write('a/b.json', 'first')
     await storage.write('a/b.json', 'second')
-    expect(Buffer.from((await storage.read('a/b.json'))!).toString()).toBe('second')
     expect(readdirSync(storage.localPath('a'))).toEqual(['b.json'])
-  })
-
-  it('moves a local file into place with putFile and copies it out with getFile', async () => {
-    const storage = newStorage()
-    const local = path.join(mkdtempSync(path.join(os.tmpdir(), 'ftm-put-')), 'chunk.parquet')
-    writeFileSync(local, 'data')
-    await storage.putFile('t/x.parquet', local)
-    const copy = `${local}.copy`
-    expect(await storage.getFile('t/x.parquet', copy)).toBe(true)
-    expect(await storage.getFile('t/missing', copy)).toBe(false)
   })
 
   it('hides and cleans temporary files of writers that died mid-write', async () => {

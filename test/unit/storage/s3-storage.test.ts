@@ -6,11 +6,12 @@ import {s3SettingsFromEnvironment} from '../../../src/storage/storage-schema.js'
 import {isUserError} from '../../../src/base/errors.js'
 import {openStorage} from '../../../src/storage/open-storage.js'
 import {parseS3Uri, S3Storage} from '../../../src/storage/s3-storage.js'
-import {readJson, writeJson} from '../../../src/storage/storage.js'
+import {describeStorageContract} from '../../support/storage-contract.js'
 import {startS3Server, type S3Server} from '../../support/s3-server.js'
 import {temporaryFolder} from '../../support/sample-subset.js'
 
-// The same behaviours as local-storage.test.ts, against a real S3 HTTP server (s3rver) through the real SDK client.
+// The Storage contract local-storage.test.ts also runs, against a real S3 HTTP server (s3rver) through the real
+// SDK client; then what is S3's own.
 describe('S3Storage against s3rver', () => {
   let server: S3Server
   let settings: S3Settings
@@ -24,26 +25,10 @@ describe('S3Storage against s3rver', () => {
   })
   afterAll(async () => server?.stop())
 
-  it('writes, reads, lists recursively in order, and removes idempotently', async () => {
-    const storage = newStorage()
-    await writeJson(storage, 'runs/b/run.json', {id: 'b'})
-    await storage.write('runs/a/run.json', '{"id":"a"}')
-    await storage.write('other/file.txt', 'x')
-    expect(await storage.list('runs/')).toEqual(['runs/a/run.json', 'runs/b/run.json'])
-    expect(await readJson(storage, 'runs/b/run.json')).toEqual({id: 'b'})
-    await storage.remove('runs/a/run.json')
-    await storage.remove('runs/a/run.json')
-    expect(await storage.read('runs/a/run.json')).toBeUndefined()
-    expect(await storage.list('missing/')).toEqual([])
-    expect(storage.localPath()).toBeUndefined()
-  })
+  describeStorageContract('S3Storage', () => newStorage())
 
-  it('replaces objects whole', async () => {
-    const storage = newStorage()
-    await storage.write('a/b.json', 'first')
-    await storage.write('a/b.json', 'second')
-    expect(Buffer.from((await storage.read('a/b.json'))!).toString()).toBe('second')
-    expect(await storage.list('a/')).toEqual(['a/b.json'])
+  it('has no local path', () => {
+    expect(newStorage().localPath()).toBeUndefined()
   })
 
   it('keeps each root to its own prefix', async () => {
@@ -79,14 +64,6 @@ describe('S3Storage against s3rver', () => {
     expect(await storage.getFile('t/x.parquet', copy)).toBe(true)
     expect(readFileSync(copy).equals(data)).toBe(true)
     expect(await storage.getFile('t/missing', copy)).toBe(false)
-  })
-
-  it('has no temporary objects to clean and refuses keys that leave the root', async () => {
-    const storage = newStorage()
-    await storage.write('t/done.parquet', 'x')
-    await storage.removeTemporaryFiles()
-    expect(await storage.list('t/')).toEqual(['t/done.parquet'])
-    await expect(storage.write('../outside', 'x')).rejects.toThrow(/leaves the storage root/)
   })
 
   it('explains a missing bucket, refused credentials and an unreachable endpoint without leaking the secret', async () => {
