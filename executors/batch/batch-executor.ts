@@ -1,16 +1,17 @@
 import {SubmitJobCommand, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
 import {readProgress} from '../../src/core/progress.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {type BatchClients, type BatchEndpoint, createBatchClients} from './clients.js'
 import {describeJobs} from './describe-jobs.js'
+import {batchExecutorPlugin} from './index.js'
 import {followJobLogs} from './job-logs.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
 import {checkReadyToSubmit} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
 import {planSubmissions} from './submission.js'
-import {mapJobIds, reduceSubmission} from './reduce-submission.js'
+import {mapJobIds, themesSubmission} from './themes-submission.js'
 
 /** What a Batch handle carries besides the core's fields, so any machine can watch the job from the run record. */
 interface BatchHandle extends JobHandle {
@@ -27,7 +28,7 @@ interface BatchHandle extends JobHandle {
  */
 export class BatchExecutor implements Executor {
   readonly name = 'batch'
-  readonly capabilities: ExecutorCapabilities = {gpus: true, remote: true, logs: true, detached: true}
+  readonly capabilities: ExecutorCapabilities = batchExecutorPlugin.capabilities
   private readonly clients = new Map<string, BatchClients>()
 
   constructor(
@@ -67,12 +68,12 @@ export class BatchExecutor implements Executor {
     return handles
   }
 
-  /** Submits a quarter's reduce (cross-firm themes) as one job that waits for the quarter's map jobs in the run record. */
-  async submitReduce(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle> {
+  /** Submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's map jobs in the run record. */
+  async submitThemes(run: RunRecord, quarter: string, runRecordLocation: string): Promise<JobHandle> {
     const settings = run.config.batch
-    const input = reduceSubmission(run, quarter, runRecord, mapJobIds(run.jobs, quarter))
+    const input = themesSubmission(run, quarter, runRecordLocation, mapJobIds(run.jobs, quarter))
     const response = await this.clientsFor(endpointOf(settings)).batch.send(new SubmitJobCommand(input))
-    return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecord}, response.jobId!, settings), task: 'themes'}
+    return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecordLocation}, response.jobId!, settings), task: 'themes'}
   }
 
   async status(handles: JobHandle[]): Promise<JobState[]> {

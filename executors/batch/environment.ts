@@ -1,5 +1,5 @@
 import type {ComputeEnvironmentDetail, CreateComputeEnvironmentCommandInput, CreateJobQueueCommandInput, JobQueueDetail} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
+import type {BatchSettings} from './batch-settings.js'
 
 /** What `ftm batch setup --create` needs to make a Spot compute environment. */
 export interface ComputeEnvironmentOptions {

@@ -1,6 +1,6 @@
 import type {EvaluateOnExit, RegisterJobDefinitionCommandInput, RetryStrategy} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
-import {retryableWorkerExitCodes} from '../../src/core/exit-codes.js'
+import type {BatchSettings} from './batch-settings.js'
+import {retryableWorkerExitCodes} from '../../src/base/exit-codes.js'
 
 /** The status reason Batch gives an attempt whose host went away: a Spot reclaim. */
 export const spotReclaimPattern = 'Host EC2*'

@@ -1,5 +1,5 @@
 import type {AttemptDetail, JobDetail} from '@aws-sdk/client-batch'
-import {describeWorkerExit} from '../../src/core/exit-codes.js'
+import {describeWorkerExit} from '../../src/base/exit-codes.js'
 import type {JobHandle, JobPhase, JobState} from '../../src/core/executor.js'
 
 /** The reason `ftm cancel` gives TerminateJob: a FAILED job with it was cancelled, not broken. */

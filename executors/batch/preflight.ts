@@ -1,6 +1,6 @@
 import {type BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
-import {UserError} from '../../src/core/errors.js'
+import type {BatchSettings} from './batch-settings.js'
+import {UserError} from '../../src/base/errors.js'
 import type {Storage} from '../../src/storage/storage.js'
 
 /**

@@ -8,8 +8,8 @@ import {
   type JobDefinition,
   RegisterJobDefinitionCommand,
 } from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
-import {UserError} from '../../src/core/errors.js'
+import type {BatchSettings} from './batch-settings.js'
+import {UserError} from '../../src/base/errors.js'
 import {createBatchClients} from './clients.js'
 import {type ComputeEnvironmentOptions, computeEnvironmentInput, computeEnvironmentProblems, jobQueueInput, queueProblems} from './environment.js'
 import {containsDefinition, jobDefinitionInput} from './job-definition.js'

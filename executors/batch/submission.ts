@@ -1,8 +1,9 @@
 import type {SubmitJobCommandInput} from '@aws-sdk/client-batch'
-import type {BatchSettings} from '../../src/core/config/batch-schema.js'
-import {UserError} from '../../src/core/errors.js'
+import type {BatchSettings} from './batch-settings.js'
+import {UserError} from '../../src/base/errors.js'
 import type {PartitionJob} from '../../src/core/executor.js'
-import type {Quarter} from '../../src/core/quarter.js'
+import type {Quarter} from '../../src/base/quarter.js'
+import {type WorkerJob, workerEnvironment} from '../../src/core/worker-contract.js'
 
 /** Batch runs a job's container overrides through ECS RunTask, which fails the job above this many characters. */
 export const containerOverridesLimit = 8192
@@ -41,7 +42,7 @@ function arraySubmissions(runId: string, jobs: PartitionJob[], settings: BatchSe
     const partitions = jobs.filter((job) => job.quarter === quarter)
     const contiguous = partitions.every((job, index) => job.partition === index)
     if (partitions.length === 1 || !contiguous) return partitions.map((job) => singleSubmission(runId, job, settings))
-    const input = baseInput(runId, quarter, jobName(runId, quarter), settings, partitions[0]!.runRecord)
+    const input = baseInput(runId, quarter, jobName(runId, quarter), settings, {task: 'partition', runRecordLocation: partitions[0]!.runRecordLocation, quarter})
     input.arrayProperties = {size: partitions.length}
     return [{key: `${quarter}`, input, partitions, array: true}]
   })
@@ -58,22 +59,27 @@ function chainSubmissions(runId: string, jobs: PartitionJob[], parallel: number,
 }
 
 function singleSubmission(runId: string, job: PartitionJob, settings: BatchSettings): PlannedSubmission {
-  const input = baseInput(runId, job.quarter, `${jobName(runId, job.quarter)}-p${String(job.partition).padStart(5, '0')}`, settings, job.runRecord)
-  input.containerOverrides!.environment!.push({name: 'FTM_PARTITION', value: String(job.partition)})
+  const contract: WorkerJob = {task: 'partition', runRecordLocation: job.runRecordLocation, quarter: job.quarter, partition: job.partition}
+  const input = baseInput(runId, job.quarter, `${jobName(runId, job.quarter)}-p${String(job.partition).padStart(5, '0')}`, settings, contract)
   input.tags!['ftm-partition'] = String(job.partition)
   return {key: `${job.quarter}/${job.partition}`, input, partitions: [job], array: false}
 }
 
-function baseInput(runId: string, quarter: Quarter, name: string, settings: BatchSettings, runRecord: string): SubmitJobCommandInput {
+function baseInput(runId: string, quarter: Quarter, name: string, settings: BatchSettings, contract: WorkerJob): SubmitJobCommandInput {
   return {
     jobName: name,
     jobQueue: settings.jobQueue,
     jobDefinition: settings.jobDefinition,
     // Only where the run record is and which quarter: the firm lists stay in the manifests in storage.
-    containerOverrides: {environment: [{name: 'FTM_RUN', value: runRecord}, {name: 'FTM_QUARTER', value: quarter}]},
+    containerOverrides: {environment: batchEnvironment(contract)},
     tags: {'ftm-run-id': runId, 'ftm-quarter': quarter},
     propagateTags: true,
   }
+}
+
+/** The worker contract as Batch container overrides (an array job's children add their index themselves). */
+export function batchEnvironment(contract: WorkerJob): {name: string; value: string}[] {
+  return Object.entries(workerEnvironment(contract)).map(([name, value]) => ({name, value}))
 }
 
 /** `ftm-20261128-143205-7f3a-2024Q1`: the run can be found from the Batch console or ListJobs by name. */

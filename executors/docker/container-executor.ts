@@ -1,9 +1,9 @@
 import {createWriteStream, mkdirSync, type WriteStream} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import type {ExecutorSettings} from '../../src/core/config/executor-schema.js'
-import {UserError} from '../../src/core/errors.js'
-import {describeWorkerExit, ExitCode} from '../../src/core/exit-codes.js'
+import type {DockerSettings} from './docker-settings.js'
+import {UserError} from '../../src/base/errors.js'
+import {describeWorkerExit, ExitCode} from '../../src/base/exit-codes.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
 import {logKey} from '../../src/core/layout.js'
 import {readProgress} from '../../src/core/progress.js'
@@ -21,11 +21,11 @@ export interface ContainerExecutorVariant {
   name: string
   capabilities: ExecutorCapabilities
   /** Checks the run can use this engine (e.g. ec2 needs an S3 root); throws a UserError otherwise. */
-  checkRun(run: RunRecord, settings: ExecutorSettings): void
+  checkRun(run: RunRecord, settings: DockerSettings): void
   /** Mount local output/source paths at the same path (the engine runs on this machine). */
-  mountsLocalPaths(run: RunRecord, settings: ExecutorSettings): boolean
+  mountsLocalPaths(run: RunRecord, settings: DockerSettings): boolean
   /** How to make the image present on this engine, for the preflight's message. */
-  buildHint(settings: ExecutorSettings): string
+  buildHint(settings: DockerSettings): string
 }
 
 interface ContainerJob {
@@ -43,7 +43,7 @@ export class ContainerExecutor implements Executor {
   /** Jobs of another ftm process that this one cancelled. */
   private readonly cancelled = new Set<string>()
   private client?: DockerClient
-  private settings?: ExecutorSettings
+  private settings?: DockerSettings
   private visibleGpus?: string[]
 
   constructor(
@@ -200,7 +200,7 @@ export class ContainerExecutor implements Executor {
     return this.client
   }
 
-  private ready(): {client: DockerClient; settings: ExecutorSettings} {
+  private ready(): {client: DockerClient; settings: DockerSettings} {
     if (!this.client || !this.settings) throw new Error(`the ${this.name} executor was used before prepare()`)
     return {client: this.client, settings: this.settings}
   }

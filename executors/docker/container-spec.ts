@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type {PartitionJob} from '../../src/core/executor.js'
 import type {RunRecord} from '../../src/core/run-record.js'
+import {withWorkerEnvironment} from '../../src/core/worker-contract.js'
 import type {ContainerSpec} from './docker-client.js'
 import type {DeviceRequest} from './gpu-request.js'
 
@@ -40,7 +41,7 @@ export function workerContainerSpec(job: PartitionJob, options: WorkerSpecOption
   return {
     name: containerName(job),
     Image: options.image,
-    Env: Object.entries({...options.environment, FTM_RUN: job.runRecord, FTM_QUARTER: job.quarter, FTM_PARTITION: String(job.partition)}).map(
+    Env: Object.entries(withWorkerEnvironment(options.environment, {task: 'partition', runRecordLocation: job.runRecordLocation, quarter: job.quarter, partition: job.partition})).map(
       ([key, value]) => `${key}=${value}`,
     ),
     Labels: {

@@ -1,4 +1,4 @@
-import type {ExecutorSettings} from '../../src/core/config/executor-schema.js'
+import type {DockerSettings} from './docker-settings.js'
 import {DockerClient} from './docker-client.js'
 import {listWorkerContainers, removeContainers, type WorkerContainer} from './orphans.js'
 import {type PreflightCheck, runPreflight} from './preflight.js'
@@ -14,7 +14,7 @@ export interface Diagnosis {
 }
 
 /** `ftm doctor`: the preflight checks, then ftm's worker containers on the engine; with `clean`, orphans are removed. */
-export async function diagnose(settings: ExecutorSettings, options: {clean?: boolean; environment?: NodeJS.ProcessEnv} = {}): Promise<Diagnosis> {
+export async function diagnose(settings: DockerSettings, options: {clean?: boolean; environment?: NodeJS.ProcessEnv} = {}): Promise<Diagnosis> {
   const client = DockerClient.connect({host: settings.host, sshKey: settings.sshKey, environment: options.environment})
   const report = await runPreflight(client, settings)
   if (report.checks[0]?.status !== 'ok') return {ok: false, checks: report.checks, containers: [], removed: []}

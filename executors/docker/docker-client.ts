@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import Docker from 'dockerode'
-import {errorMessage, UserError} from '../../src/core/errors.js'
+import {errorMessage, UserError} from '../../src/base/errors.js'
 import {splitLogFrames} from './log-frames.js'
 
 /** Which Docker engine to talk to: the local socket, or one reached over SSH. */

@@ -1,5 +1,5 @@
-import {UserError} from '../../src/core/errors.js'
-import {gpusPattern} from '../../src/core/config/executor-schema.js'
+import {UserError} from '../../src/base/errors.js'
+import {gpusPattern} from './docker-settings.js'
 
 /** Docker's device request, as the Engine API takes it in HostConfig.DeviceRequests. */
 export interface DeviceRequest {

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import path from 'node:path'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import {packageRoot} from '../../src/core/package-root.js'
 import {DockerClient, type EngineProgress} from './docker-client.js'
 import {buildOfflineImage, planOfflineImage, splitTag} from './offline-image.js'

@@ -3,7 +3,7 @@ import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import os from 'node:os'
 import path from 'node:path'
 import {execa, execaSync} from 'execa'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import {packageRoot} from '../../src/core/package-root.js'
 import {DockerClient, type EngineProgress} from './docker-client.js'
 import {productionPackages} from './package-closure.js'

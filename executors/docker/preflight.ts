@@ -1,5 +1,5 @@
-import type {ExecutorSettings} from '../../src/core/config/executor-schema.js'
-import {errorMessage, isUserError, UserError} from '../../src/core/errors.js'
+import type {DockerSettings} from './docker-settings.js'
+import {errorMessage, isUserError, UserError} from '../../src/base/errors.js'
 import {describeEngineError, DockerClient} from './docker-client.js'
 import {deviceRequestFor, parseGpus} from './gpu-request.js'
 
@@ -23,7 +23,7 @@ const gpuFix = (where: string): string =>
   `Install the NVIDIA driver and the NVIDIA Container Toolkit on ${where}, run \`sudo nvidia-ctk runtime configure --runtime=docker\` and restart Docker; or pass --gpus none to run on CPU.`
 
 /** Checks that Docker is reachable, the image is there, the NVIDIA runtime is registered and the image sees the GPUs. */
-export async function runPreflight(client: DockerClient, settings: Pick<ExecutorSettings, 'image' | 'gpus'>, options: {buildHint?: string} = {}): Promise<PreflightReport> {
+export async function runPreflight(client: DockerClient, settings: Pick<DockerSettings, 'image' | 'gpus'>, options: {buildHint?: string} = {}): Promise<PreflightReport> {
   const checks: PreflightCheck[] = []
   const report = (): PreflightReport => ({checks, ok: checks.every((check) => check.status !== 'failed')})
   let runtimes: string[]

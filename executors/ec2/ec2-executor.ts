@@ -1,12 +1,13 @@
 import path from 'node:path'
-import type {ExecutorSettings} from '../../src/core/config/executor-schema.js'
-import {UserError} from '../../src/core/errors.js'
+import type {DockerSettings} from '../docker/docker-settings.js'
+import {UserError} from '../../src/base/errors.js'
 import type {ExecutorContext} from '../../src/core/executor.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {ContainerExecutor} from '../docker/container-executor.js'
+import {ec2ExecutorPlugin} from './index.js'
 
 /** Checks an ec2 run: a host to reach, an output root on S3 and a source the instance can read. */
-export function checkEc2Run(run: Pick<RunRecord, 'root' | 'source'>, settings: Pick<ExecutorSettings, 'host'>): void {
+export function checkEc2Run(run: Pick<RunRecord, 'root' | 'source'>, settings: Pick<DockerSettings, 'host'>): void {
   if (!settings.host) {
     throw new UserError('The ec2 executor needs the instance to run on.', 'Pass --host ssh://user@host (e.g. --host ssh://ubuntu@ec2-3-91-10-20.compute-1.amazonaws.com).')
   }
@@ -33,7 +34,7 @@ export class Ec2Executor extends ContainerExecutor {
   constructor(context: ExecutorContext) {
     super(context, {
       name: 'ec2',
-      capabilities: {gpus: true, remote: true, logs: true, detached: false},
+      capabilities: ec2ExecutorPlugin.capabilities,
       checkRun: checkEc2Run,
       mountsLocalPaths: () => false,
       buildHint: (settings) =>

@@ -1,5 +1,6 @@
 import type {ExecutorContext} from '../../src/core/executor.js'
 import {ContainerExecutor} from '../docker/container-executor.js'
+import {localExecutorPlugin} from './index.js'
 
 /**
  * Runs each partition in a Docker container on this machine's engine: the worker contract in the environment,
@@ -10,7 +11,7 @@ export class LocalExecutor extends ContainerExecutor {
   constructor(context: ExecutorContext) {
     super(context, {
       name: 'local',
-      capabilities: {gpus: true, remote: false, logs: true, detached: false},
+      capabilities: localExecutorPlugin.capabilities,
       checkRun: () => undefined,
       mountsLocalPaths: () => true,
       buildHint: (settings) => `Build it here with \`ftm image build --tag ${settings.image}\`, or pass --image with an image this engine has.`,

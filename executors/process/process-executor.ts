@@ -3,14 +3,16 @@ import {closeSync, mkdirSync, openSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pLimit from 'p-limit'
-import {describeWorkerExit, ExitCode} from '../../src/core/exit-codes.js'
+import {describeWorkerExit, ExitCode} from '../../src/base/exit-codes.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
-import {UserError} from '../../src/core/errors.js'
+import {UserError} from '../../src/base/errors.js'
 import {logKey, runRecordKey} from '../../src/core/layout.js'
 import {readJson} from '../../src/storage/storage.js'
 import {poll} from '../../src/core/poll.js'
 import {isProcessAlive, signalProcess} from '../../src/core/run/process-liveness.js'
 import type {RunRecord} from '../../src/core/run-record.js'
+import {withWorkerEnvironment} from '../../src/core/worker-contract.js'
+import {processExecutorPlugin} from './index.js'
 import {followLogFile} from './log-file.js'
 import {readRecordedWorker, stateFromRecord} from './recorded-worker.js'
 import {workerCommand} from './worker-command.js'
@@ -31,7 +33,7 @@ interface ProcessJob {
  */
 export class ProcessExecutor implements Executor {
   readonly name = 'process'
-  readonly capabilities: ExecutorCapabilities = {gpus: false, remote: false, logs: true, detached: false}
+  readonly capabilities: ExecutorCapabilities = processExecutorPlugin.capabilities
   private readonly jobs = new Map<string, ProcessJob>()
 
   constructor(private readonly context: ExecutorContext) {}
@@ -111,7 +113,7 @@ export class ProcessExecutor implements Executor {
     // The worker writes to the log file itself (not through a pipe to this process), so it outlives a killed CLI.
     const log = openSync(job.logFile, 'a')
     const child = spawn(command.file, command.arguments, {
-      env: {...this.context.environment, FTM_RUN: partition.runRecord, FTM_QUARTER: partition.quarter, FTM_PARTITION: String(partition.partition)},
+      env: withWorkerEnvironment(this.context.environment ?? {}, {task: 'partition', runRecordLocation: partition.runRecordLocation, quarter: partition.quarter, partition: partition.partition}),
       stdio: ['ignore', log, log],
     })
     closeSync(log)

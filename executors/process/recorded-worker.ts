@@ -1,4 +1,4 @@
-import {ExitCode, describeWorkerExit} from '../../src/core/exit-codes.js'
+import {ExitCode, describeWorkerExit} from '../../src/base/exit-codes.js'
 import type {JobHandle, JobState} from '../../src/core/executor.js'
 import {type PartitionProgress, readProgress} from '../../src/core/progress.js'
 import {isRecordedProcessAlive} from '../../src/core/run/process-liveness.js'

@@ -1,10 +1,10 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {cancelRun, type CancelOutcome} from '../core/run/cancel-run.js'
 import {selectRun} from '../core/run/select-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
-import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
+import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument, runFlag} from '../ui/common-flags.js'
 
 export default class Cancel extends FtmCommand {
   static override summary = 'Cancel a run: its workers commit the firms they finished and stop.'
@@ -20,6 +20,7 @@ ${exitCodeHelp()}`
 
   static override args = runArgument
   static override flags = {
+    ...runFlag,
     ...latestFlag,
     wait: Flags.boolean({description: 'wait until the workers have stopped (--no-wait: return once they are told)', default: true, allowNo: true}),
     ...locateFlags,
@@ -28,7 +29,7 @@ ${exitCodeHelp()}`
   async run(): Promise<CancelOutcome> {
     const {args, flags} = await this.parse(Cancel)
     const storage = openStorage(rootFromFlags(flags))
-    const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: false, command: 'cancel'})
+    const runId = await selectRun(storage, {runId: givenRunId(args.run, flags.run), latest: flags.latest, defaultLatest: false, command: 'cancel'})
     const outcome = await cancelRun(storage, runId, {wait: flags.wait})
     if (!this.jsonEnabled()) {
       const themes = outcome.themesCancelled > 0 ? ` ${outcome.themesCancelled} themes job(s) told to stop.` : ''

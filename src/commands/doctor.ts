@@ -1,7 +1,8 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {ExitCode} from '../base/exit-codes.js'
 import {FtmCommand} from '../ui/base-command.js'
+import {configFlags} from '../ui/common-flags.js'
 
 export default class Doctor extends FtmCommand {
   static override summary = 'Check Docker, the worker image and the GPUs for the local and ec2 executors; list or clean orphaned containers.'
@@ -23,7 +24,7 @@ the same checks before starting containers. Worker containers whose ftm process 
     host: Flags.string({description: 'check this Docker host, ssh://user@host (default: docker.host, else the local engine)'}),
     'ssh-key': Flags.string({description: 'private key for --host (default: the SSH agent)'}),
     clean: Flags.boolean({description: 'stop and remove worker containers left by an ftm process that has died'}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
   }
 
   async run(): Promise<unknown> {

@@ -1,7 +1,7 @@
 import {writeFileSync} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import {assertRunId} from '../core/run-id.js'
 import {latestRunId} from '../inspect/committed-files.js'
 import {outputFormats, prepareOutputFile, resolveOutputFormat} from '../inspect/output-format.js'

@@ -1,13 +1,13 @@
 import {Flags} from '@oclif/core'
-import {UserError} from '../core/errors.js'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {UserError} from '../base/errors.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {partitionName} from '../core/layout.js'
 import {readRunRecord} from '../core/run-record.js'
 import {chooseJobs, type LogLine, readRunLogs} from '../core/run/run-logs.js'
 import {selectRun} from '../core/run/select-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
-import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
+import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument, runFlag} from '../ui/common-flags.js'
 
 export default class Logs extends FtmCommand {
   static override summary = "Print a run's worker logs, or follow them as they are written."
@@ -24,6 +24,7 @@ ${exitCodeHelp()}`
 
   static override args = runArgument
   static override flags = {
+    ...runFlag,
     ...latestFlag,
     quarter: Flags.string({char: 'q', description: 'only this quarter'}),
     partition: Flags.integer({description: 'only this partition (numbered from 0)', min: 0}),
@@ -36,7 +37,7 @@ ${exitCodeHelp()}`
     const {args, flags} = await this.parse(Logs)
     if (flags.follow && this.jsonEnabled()) throw new UserError('--follow and --json do not go together.', 'Drop one: --json prints the logs so far as one document.')
     const storage = openStorage(rootFromFlags(flags))
-    const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: true, command: 'logs'})
+    const runId = await selectRun(storage, {runId: givenRunId(args.run, flags.run), latest: flags.latest, defaultLatest: true, command: 'logs'})
     const record = await readRunRecord(storage, runId)
     const jobs = chooseJobs(record, {quarter: flags.quarter?.toUpperCase(), partition: flags.partition})
     if (jobs.length === 0 && !this.jsonEnabled()) this.logToStderr(`Run ${runId} has no started partitions yet; try again shortly (or \`ftm status ${runId}\`).`)

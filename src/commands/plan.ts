@@ -2,10 +2,9 @@ import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
 import {estimatePlan, type MeasuredRun, type PlanEstimate} from '../core/estimate/plan-estimate.js'
 import {planLayout} from '../core/estimate/plan-layout.js'
-import {exitCodeHelp} from '../core/exit-codes.js'
-import {parseQuarters} from '../core/quarter.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
+import {parseQuarters} from '../base/quarter.js'
 import {readRunRecord} from '../core/run-record.js'
-import {measureFirmTimes} from '../inspect/measured-firm-times.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {configFlags, rootFlag} from '../ui/common-flags.js'
@@ -62,6 +61,8 @@ ${exitCodeHelp()}`
 /** Per-firm times of earlier runs under the root, each with the executor it ran on. */
 async function measuredRuns(root: string): Promise<MeasuredRun[]> {
   const storage = openStorage(root)
+  // DuckDB loads only when measured times are asked for.
+  const {measureFirmTimes} = await import('../inspect/measured-firm-times.js')
   const runs = await measureFirmTimes(storage)
   const measured: MeasuredRun[] = []
   for (const run of runs) {

@@ -1,17 +1,17 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
-import {exitCodeHelp} from '../core/exit-codes.js'
-import {executorNames} from '../core/executor-registry.js'
-import {parseQuarters} from '../core/quarter.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
+import {executorNames, executorRegistry} from '../core/executor-registry.js'
 import {assertRunId} from '../core/run-id.js'
 import {resumeRun, type RunOutcome, startRun} from '../core/run/start-run.js'
+import {themesAfterRun} from '../core/run/themes-step.js'
 import {type DryRun, dryRunSubmission} from '../core/dry-run.js'
-import {ResultViews} from '../inspect/views.js'
-import {type RunSummary, summarizeRun} from '../inspect/summarize-run.js'
+import type {RunSummary} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
-import {themesAfterRun} from '../pipeline/themes/after-run.js'
+import {configFlags} from '../ui/common-flags.js'
+import {refuseFlagsIgnoredOnResume, runFlagsAsConfig} from '../ui/run-flags.js'
 
 export default class Run extends FtmCommand {
   static override summary = 'Run the topic-modeling pipeline over the firms of one or more quarters.'
@@ -36,14 +36,12 @@ ${exitCodeHelp()}`
     partitions: Flags.string({description: 'partitions per quarter (default: max(parallel, firms / firmsPerPartition))'}),
     'checkpoint-interval': Flags.string({description: 'firms per committed checkpoint (default 50)'}),
     set: Flags.string({description: 'any configuration value, e.g. --set pipeline.hdbscan.minClusterSize=8', multiple: true}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
     resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped'}),
     detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
     'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
-    profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>), also FTM_PROFILE'}),
-    gpus: Flags.string({description: 'local/ec2: GPUs for worker containers: all, none, N or device=0,2 (default all)'}),
-    host: Flags.string({description: 'ec2: the instance\'s Docker host, ssh://user@host'}),
-    image: Flags.string({description: 'local/ec2: the worker image (default ftm-pipeline:latest)'}),
+    profile: configFlags.profile,
+    ...Object.fromEntries(executorRegistry.runFlags.map((flag) => [flag.name, Flags.string({description: flag.description})])),
   }
 
   async run(): Promise<RunResult | DetachedRunResult | DryRun> {
@@ -68,6 +66,7 @@ ${exitCodeHelp()}`
       onWarning: (message: string) => display.note(`Warning: ${message}`),
     }
     try {
+      if (flags.resume) refuseFlagsIgnoredOnResume(flags)
       const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
       if (flags['dry-run']) {
         const dryRun = await dryRunSubmission(config, process.env)
@@ -132,50 +131,12 @@ export interface DetachedRunResult {
 }
 
 async function summarize(outcome: RunOutcome): Promise<RunSummary> {
+  // DuckDB loads only once a run has results to summarize.
+  const [{ResultViews}, {summarizeRun}] = await Promise.all([import('../inspect/views.js'), import('../inspect/summarize-run.js')])
   const views = await ResultViews.open(openStorage(outcome.record.root), outcome.record.id)
   try {
     return await summarizeRun(views, {firms: 0})
   } finally {
     views.close()
   }
-}
-
-type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; gpus?: string; host?: string; image?: string}
-
-/** Maps flags onto configuration keys, remembering which flag set each key for error messages. */
-function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; names: Record<string, string>} {
-  const values = pick({
-    source: flags.source,
-    root: flags.root,
-    quarters: flags.quarters === undefined ? undefined : parseQuarters(flags.quarters),
-    executor: flags.executor,
-    parallel: toNumber(flags.parallel),
-    partitions: toNumber(flags.partitions),
-  })
-  if (flags['checkpoint-interval'] !== undefined) values.worker = {checkpointInterval: toNumber(flags['checkpoint-interval'])}
-  const docker = pick({gpus: flags.gpus, host: flags.host, image: flags.image})
-  if (Object.keys(docker).length > 0) values.docker = docker
-  const names = {
-    source: '--source',
-    root: '--root',
-    quarters: '--quarters',
-    executor: '--executor',
-    parallel: '--parallel',
-    partitions: '--partitions',
-    'worker.checkpointInterval': '--checkpoint-interval',
-    'docker.gpus': '--gpus',
-    'docker.host': '--host',
-    'docker.image': '--image',
-  }
-  return {values, names}
-}
-
-/** A number when the text is one, else the text itself, so validation names the bad value. */
-function toNumber(text: string | undefined): number | string | undefined {
-  if (text === undefined) return undefined
-  return text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text
-}
-
-function pick(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined))
 }

@@ -1,5 +1,5 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {listRuns, type RunListing} from '../core/run/list-runs.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'

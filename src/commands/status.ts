@@ -1,12 +1,12 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {readRunStatus, type RunStatusReport} from '../core/run/run-status.js'
 import {selectRun} from '../core/run/select-run.js'
 import {watchRun} from '../core/run/watch-run.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {colorEnabled} from '../ui/color.js'
-import {latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
+import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument, runFlag} from '../ui/common-flags.js'
 import {formatRunStatus} from '../ui/format-status.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
 
@@ -22,6 +22,7 @@ ${exitCodeHelp()}`
 
   static override args = runArgument
   static override flags = {
+    ...runFlag,
     ...latestFlag,
     watch: Flags.boolean({char: 'w', description: 'follow the run live (the view `ftm run` shows) until it ends, then report', exclusive: ['json']}),
     ...locateFlags,
@@ -30,7 +31,7 @@ ${exitCodeHelp()}`
   async run(): Promise<RunStatusReport> {
     const {args, flags} = await this.parse(Status)
     const storage = openStorage(rootFromFlags(flags))
-    const runId = await selectRun(storage, {runId: args.run, latest: flags.latest, defaultLatest: true, command: 'status'})
+    const runId = await selectRun(storage, {runId: givenRunId(args.run, flags.run), latest: flags.latest, defaultLatest: true, command: 'status'})
     if (flags.watch) {
       const display = new ProgressDisplay(process.stdout)
       const abort = new AbortController()

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
-import {exitCodeHelp} from '../core/exit-codes.js'
-import {parseQuarters} from '../core/quarter.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
+import {parseQuarters} from '../base/quarter.js'
 import {selectRun} from '../core/run/select-run.js'
-import {reduceRun, type ReduceOutcome} from '../pipeline/themes/reduce-run.js'
+import {runThemesStep, type ThemesOutcome} from '../core/run/themes-step.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
-import {latestFlag, locateFlags, rootFromFlags} from '../ui/common-flags.js'
+import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument} from '../ui/common-flags.js'
 
 export default class Themes extends FtmCommand {
   static override summary = "Cluster a run's firm topics into cross-firm themes (the reduce after the per-firm map)."
@@ -19,18 +19,20 @@ ${exitCodeHelp()}`
 
   static override examples = ['<%= config.bin %> <%= command.id %> --latest', '<%= config.bin %> <%= command.id %> --run 20261128-143205-7f3a --quarters 2024Q1 --root ./out']
 
+  static override args = runArgument
+
   static override flags = {
-    run: Flags.string({description: 'run id (`ftm runs` lists them); default: the latest run', exclusive: ['latest']}),
+    run: Flags.string({description: 'run id, the same as the [RUN] argument (`ftm runs` lists them); default: the latest run', exclusive: ['latest']}),
     ...latestFlag,
     quarters: Flags.string({description: 'quarters to reduce, e.g. 2024Q1,2024Q2 (default: every quarter of the run)'}),
     ...locateFlags,
   }
 
-  async run(): Promise<ReduceOutcome> {
-    const {flags} = await this.parse(Themes)
+  async run(): Promise<ThemesOutcome> {
+    const {args, flags} = await this.parse(Themes)
     const storage = openStorage(rootFromFlags(flags))
-    const runId = await selectRun(storage, {runId: flags.run, latest: flags.latest, defaultLatest: true, command: 'themes'})
-    const outcome = await reduceRun({storage, runId, quarters: flags.quarters ? parseQuarters(flags.quarters) : undefined, environment: process.env})
+    const runId = await selectRun(storage, {runId: givenRunId(args.run, flags.run), latest: flags.latest, defaultLatest: true, command: 'themes'})
+    const outcome = await runThemesStep({storage, runId, quarters: flags.quarters ? parseQuarters(flags.quarters) : undefined, environment: process.env})
     for (const summary of outcome.summaries) {
       this.log(`${summary.quarter}: ${summary.themes} theme(s) from ${summary.topics} topic(s) of ${summary.firms} firm(s)`)
     }

@@ -1,7 +1,6 @@
 import {FtmCommand} from '../ui/base-command.js'
-import {exitCodeTable} from '../core/exit-codes.js'
-import {runWorker} from '../pipeline/worker.js'
-import {runThemesTask, themesTask} from '../pipeline/themes/themes-task.js'
+import {exitCodeTable} from '../base/exit-codes.js'
+import {workerTask} from '../core/worker-contract.js'
 
 export default class Worker extends FtmCommand {
   static override summary = 'Run one partition of a run (the container entrypoint; executors start it for you).'
@@ -23,7 +22,12 @@ ${exitCodeTable.filter((entry) => entry.worker !== '-').map((entry) => `  ${Stri
     }
     process.on('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
-    if (process.env.FTM_TASK === themesTask) return void (process.exitCode = await runThemesTask({environment: process.env, log: (line) => process.stderr.write(`${line}\n`)}))
+    // The pipeline (and DuckDB's native binding with it) loads only when a worker runs.
+    if (workerTask(process.env) === 'themes') {
+      const {runThemesTask} = await import('../pipeline/themes/themes-task.js')
+      return void (process.exitCode = await runThemesTask({environment: process.env, log: (line) => process.stderr.write(`${line}\n`)}))
+    }
+    const {runWorker} = await import('../pipeline/worker.js')
     process.exitCode = await runWorker({environment: process.env, signal: abort.signal, log: (line) => process.stderr.write(`${line}\n`)})
   }
 }

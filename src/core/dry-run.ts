@@ -1,5 +1,5 @@
 import type {Config} from './config/schema.js'
-import {UserError} from './errors.js'
+import {UserError} from '../base/errors.js'
 import {createExecutor} from './executor-registry.js'
 import type {QuarterPlan} from './run-record.js'
 import {partitionJobs, planRecord} from './run/plan-record.js'

@@ -1,4 +1,4 @@
-import type {Quarter} from './quarter.js'
+import type {Quarter} from '../base/quarter.js'
 import type {RunRecord} from './run-record.js'
 import type {Storage} from '../storage/storage.js'
 
@@ -8,7 +8,7 @@ export interface PartitionJob {
   quarter: Quarter
   partition: number
   /** FTM_RUN: where the run record is. */
-  runRecord: string
+  runRecordLocation: string
 }
 
 /** A submitted partition, as plain JSON so the run record can keep it. `id` is the executor's own id. */
@@ -38,9 +38,8 @@ export interface JobState {
 
 /** What an executor can do, so the core asks instead of branching on names. */
 export interface ExecutorCapabilities {
-  gpus: boolean
+  /** Workers run on another machine, so a dead local monitor does not mean dead workers (`ftm cancel`). */
   remote: boolean
-  logs: boolean
   /** Jobs go on when the CLI exits (Batch); a process executor's jobs do not. */
   detached: boolean
 }
@@ -68,10 +67,10 @@ export interface Executor {
   /** Optional: the requests `submit` would send, sent nowhere (`ftm run --dry-run`). */
   describeSubmission?(run: RunRecord, jobs: PartitionJob[]): Promise<unknown>
   /**
-   * Optional (Batch): submits a quarter's cross-firm themes reduce as one job that waits for the quarter's map jobs.
-   * Executors without it run the reduce as a local process after the run.
+   * Optional (Batch): submits a quarter's themes step (the cross-firm reduce) as one job that waits for the quarter's
+   * map jobs. Executors without it have the themes step run as a local process after the run.
    */
-  submitReduce?(run: RunRecord, quarter: string, runRecord: string): Promise<JobHandle>
+  submitThemes?(run: RunRecord, quarter: string, runRecordLocation: string): Promise<JobHandle>
 }
 
 /** True when a phase is final. */

@@ -1,4 +1,4 @@
-import type {Quarter} from './quarter.js'
+import type {Quarter} from '../base/quarter.js'
 
 /** The output tables, one Hive-partitioned folder each. */
 export const tables = ['firms', 'topics', 'sentences'] as const

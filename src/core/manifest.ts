@@ -1,6 +1,6 @@
 import {manifestKey} from './layout.js'
-import type {FirmRef} from './partition.js'
-import type {Quarter} from './quarter.js'
+import type {FirmRef} from '../sources/firm-ref.js'
+import type {Quarter} from '../base/quarter.js'
 import {readJson, type Storage, writeJson} from '../storage/storage.js'
 
 /** The firms of one partition, written before the run starts so a worker never gets firm lists in its environment. */

@@ -1,24 +1,4 @@
-/** Time, injectable so tests of the polling loop need no real sleeps. */
-export interface Clock {
-  now(): number
-  sleep(milliseconds: number, signal?: AbortSignal): Promise<void>
-}
-
-/** The real clock. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (milliseconds, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve()
-      const timer = setTimeout(done, milliseconds)
-      function done(): void {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      signal?.addEventListener('abort', done, {once: true})
-    }),
-}
+import {type Clock, systemClock} from '../base/clock.js'
 
 export interface PollOptions {
   /** Milliseconds between checks; raised to `minimumInterval`. */

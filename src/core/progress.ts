@@ -1,5 +1,5 @@
 import {progressKey, progressPrefix} from './layout.js'
-import type {Quarter} from './quarter.js'
+import type {Quarter} from '../base/quarter.js'
 import {readJson, type Storage, writeJson} from '../storage/storage.js'
 
 export type PartitionPhase = 'starting' | 'running' | 'done' | 'stopped' | 'tripped' | 'failed'

@@ -1,4 +1,4 @@
-import {systemClock, type Clock} from './poll.js'
+import {type Clock, systemClock} from '../base/clock.js'
 
 /** Error codes of failures that may pass by themselves: the network, a busy file, a throttled service. */
 const transientCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'EBUSY', 'EMFILE', 'ENFILE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT'])

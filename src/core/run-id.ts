@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {UserError} from './errors.js'
+import {UserError} from '../base/errors.js'
 
 const runIdPattern = /^\d{8}-\d{6}-[0-9a-f]{4}$/
 

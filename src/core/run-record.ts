@@ -1,9 +1,14 @@
-import type {Config} from './config/schema.js'
+import {z} from 'zod'
+import {type Config, configSchema, defaultConfig} from './config/schema.js'
 import type {JobHandle} from './executor.js'
 import {runRecordKey} from './layout.js'
-import type {Quarter} from './quarter.js'
+import {ftmVersion} from './package-root.js'
+import type {Quarter} from '../base/quarter.js'
 import {readJson, type Storage, writeJson} from '../storage/storage.js'
-import {UserError} from './errors.js'
+import {UserError} from '../base/errors.js'
+
+/** The run record format this ftm writes and reads. */
+export const runRecordVersion = 1
 
 export type RunStatus = 'planned' | 'running' | 'succeeded' | 'failed' | 'cancelled'
 
@@ -37,13 +42,67 @@ export interface RunRecord {
   reason?: string
 }
 
-/** Reads a run record; a missing one is a user error naming the run and the root. */
+const runStatuses = ['planned', 'running', 'succeeded', 'failed', 'cancelled'] as const satisfies readonly RunStatus[]
+
+/** The run record's shape; its `config` is checked with the same schema as any configuration. */
+const runRecordSchema = z.looseObject({
+  version: z.literal(runRecordVersion),
+  id: z.string().min(1),
+  status: z.enum(runStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  finishedAt: z.string().optional(),
+  ftmVersion: z.string(),
+  root: z.string().min(1),
+  source: z.string(),
+  plan: z.array(z.looseObject({quarter: z.string(), firms: z.number().int().min(0), partitions: z.number().int().min(0)})),
+  config: configSchema,
+  executor: z.looseObject({name: z.string().min(1), parallel: z.number().int().positive()}),
+  jobs: z.array(z.looseObject({executor: z.string(), runId: z.string(), quarter: z.string(), partition: z.number().int(), id: z.string()})),
+  reason: z.string().optional(),
+})
+
+/**
+ * Reads a run record and checks it. A missing one, one written by a newer ftm, or one that does not match the
+ * format is a user error naming the run and what to do.
+ */
 export async function readRunRecord(storage: Storage, runId: string): Promise<RunRecord> {
-  const record = await readJson<RunRecord>(storage, runRecordKey(runId))
-  if (!record) {
+  const raw = await readJson<Record<string, unknown>>(storage, runRecordKey(runId))
+  if (!raw) {
     throw new UserError(`There is no run ${runId} under ${storage.uri}.`, 'Check the run id and --root; `ftm runs` lists the runs there.')
   }
-  return record
+  const writtenBy = typeof raw.ftmVersion === 'string' ? raw.ftmVersion : 'an unknown version'
+  if (typeof raw.version === 'number' && raw.version > runRecordVersion) {
+    throw new UserError(
+      `Run ${runId} was written by a newer ftm (${writtenBy}, run record version ${raw.version}); this ftm (${ftmVersion}) reads version ${runRecordVersion}.`,
+      `Use ftm ${writtenBy} or newer for this run.`,
+    )
+  }
+  // Sections added since the record was written take their defaults, so records of earlier versions stay readable.
+  const config = isTree(raw.config) ? withDefaults(defaultConfig, raw.config) : raw.config
+  const parsed = runRecordSchema.safeParse({...raw, config})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new UserError(
+      `The run record of ${runId} under ${storage.uri} is not one this ftm can read: ${issue.path.join('.') || 'the record'}: ${issue.message}.`,
+      `It was written by ftm ${writtenBy}, or changed by hand; read it with the ftm that wrote it, or start a new run.`,
+    )
+  }
+  return parsed.data as RunRecord
+}
+
+type Tree = Record<string, unknown>
+
+function isTree(value: unknown): value is Tree {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** The record's values over the defaults, object by object (lists and values are the record's own). */
+function withDefaults(defaults: unknown, values: Tree): Tree {
+  if (!isTree(defaults)) return values
+  const merged: Tree = {...defaults}
+  for (const [key, value] of Object.entries(values)) merged[key] = isTree(value) ? withDefaults(defaults[key], value) : value
+  return merged
 }
 
 /** Writes a run record, stamping its update time. */

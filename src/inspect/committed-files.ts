@@ -1,5 +1,5 @@
 import {chunkKey, commitTable, parseChunkKey, runsPrefix, type TableName, tables} from '../core/layout.js'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import type {Storage} from '../storage/storage.js'
 
 /** The committed chunk files of a run, per table: what readers may see. */

@@ -1,6 +1,6 @@
 import {mkdirSync} from 'node:fs'
 import path from 'node:path'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 
 /** The formats query results can be written in. */
 export const outputFormats = ['table', 'csv', 'json', 'parquet'] as const

@@ -1,4 +1,4 @@
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import type {Parameter} from './views.js'
 import {measureReports} from './measure-reports.js'
 import {themeReport} from './theme-report.js'

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import {chunkFolder, chunkKey, commitTable, parseChunkKey, partitionName, tables} from '../core/layout.js'
-import type {Quarter} from '../core/quarter.js'
+import type {Quarter} from '../base/quarter.js'
 import type {Storage} from '../storage/storage.js'
 import type {ParquetWriter} from './output/parquet-writer.js'
 import type {TableRows} from './output/table-columns.js'

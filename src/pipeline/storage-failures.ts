@@ -1,6 +1,6 @@
 import type {WorkerConfig} from '../core/config/schema.js'
-import {errorMessage, isUserError} from '../core/errors.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {errorMessage, isUserError} from '../base/errors.js'
+import {ExitCode} from '../base/exit-codes.js'
 import {isTransientError, withRetry} from '../core/retry.js'
 import {CriticalError} from './firm-error.js'
 

@@ -1,7 +1,7 @@
 import {hostname} from 'node:os'
 import {defaultMeasures} from '../core/config/measures-schema.js'
-import {errorMessage, isUserError} from '../core/errors.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {errorMessage, isUserError} from '../base/errors.js'
+import {ExitCode} from '../base/exit-codes.js'
 import {readManifest} from '../core/manifest.js'
 import {readProgress} from '../core/progress.js'
 import {withRetry} from '../core/retry.js'
@@ -21,7 +21,7 @@ import {ParquetWriter} from './output/parquet-writer.js'
 import {ProgressReporter} from './progress-reporter.js'
 import {shouldWatchSpot, watchSpotNotice} from './spot-notice.js'
 import {classifyWorkerError} from './storage-failures.js'
-import {readWorkerContract, type WorkerContract} from './worker-contract.js'
+import {readWorkerContract, type WorkerContract} from '../core/worker-contract.js'
 
 export interface WorkerOptions {
   environment: NodeJS.ProcessEnv

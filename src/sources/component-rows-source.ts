@@ -1,6 +1,6 @@
-import {UserError} from '../core/errors.js'
-import {compareFirmIds, type FirmRef} from '../core/partition.js'
-import {type Quarter, quarterOfDate} from '../core/quarter.js'
+import {UserError} from '../base/errors.js'
+import {compareFirmIds, type FirmRef} from './firm-ref.js'
+import {type Quarter, quarterOfDate} from '../base/quarter.js'
 import type {FirmTranscript, SourceScope, TranscriptSource} from './transcript-source.js'
 
 /** The columns of the WRDS component shape that ftm reads. */

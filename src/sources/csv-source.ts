@@ -1,6 +1,6 @@
 import {createReadStream, existsSync} from 'node:fs'
 import {parse} from 'csv-parse'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import {type ComponentRow, ComponentRowsSource, requiredColumns} from './component-rows-source.js'
 import type {SourceScope} from './transcript-source.js'
 

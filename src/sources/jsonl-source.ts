@@ -1,6 +1,6 @@
 import {createReadStream} from 'node:fs'
 import {createInterface} from 'node:readline'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
 import {optionalColumns, requiredColumns} from './component-rows-source.js'
 

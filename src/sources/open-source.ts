@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import {CsvSource} from './csv-source.js'
 import {JsonlSource} from './jsonl-source.js'
 import {ParquetSource} from './parquet-source.js'

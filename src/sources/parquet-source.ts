@@ -1,4 +1,4 @@
-import {UserError} from '../core/errors.js'
+import {UserError} from '../base/errors.js'
 import {type ComponentRow, ComponentRowsSource} from './component-rows-source.js'
 import {optionalColumns, requiredColumns} from './component-rows-source.js'
 

@@ -1,5 +1,5 @@
-import type {FirmRef} from '../core/partition.js'
-import type {Quarter} from '../core/quarter.js'
+import type {FirmRef} from './firm-ref.js'
+import type {Quarter} from '../base/quarter.js'
 
 /** One speaker turn of an earnings call, in the WRDS Capital IQ component shape. */
 export interface TranscriptComponent {

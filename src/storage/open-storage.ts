@@ -1,5 +1,5 @@
-import {s3SettingsFromEnvironment} from '../core/config/storage-schema.js'
-import {UserError} from '../core/errors.js'
+import {s3SettingsFromEnvironment} from './storage-schema.js'
+import {UserError} from '../base/errors.js'
 import {LocalStorage} from './local-storage.js'
 import {S3Storage} from './s3-storage.js'
 import type {Storage} from './storage.js'

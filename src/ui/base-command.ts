@@ -1,6 +1,6 @@
 import {Command, Errors} from '@oclif/core'
-import {errorMessage, isUserError} from '../core/errors.js'
-import {ExitCode} from '../core/exit-codes.js'
+import {errorMessage, isUserError} from '../base/errors.js'
+import {ExitCode} from '../base/exit-codes.js'
 
 /** The base of every ftm command: --json, and errors that say what to do instead of stack traces. */
 export abstract class FtmCommand extends Command {

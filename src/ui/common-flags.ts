@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {UserError} from '../base/errors.js'
 import {loadConfig} from '../core/config/load-config.js'
 
 /** Flags that choose the configuration, shared by the commands that read it. */
@@ -16,6 +17,17 @@ export const rootFlag = {
 /** A run chosen by id (an argument) or --latest; the two exclude each other. */
 export const runArgument = {
   run: Args.string({description: 'run id, e.g. 20261128-143205-7f3a (`ftm runs` lists them)'}),
+}
+
+/** --run: the run by id, the same as the [RUN] argument (one way to name a run in every command). */
+export const runFlag = {
+  run: Flags.string({description: 'run id, the same as the [RUN] argument (`ftm runs` lists them)'}),
+}
+
+/** The run id a command was given, as its [RUN] argument or --run; two different ones are a user error. */
+export function givenRunId(argument: string | undefined, flag: string | undefined): string | undefined {
+  if (argument && flag && argument !== flag) throw new UserError(`Two runs were given: ${argument} and --run ${flag}.`, 'Name the run once: as the argument or with --run.')
+  return argument ?? flag
 }
 
 /** --latest: the newest run under the root. */

@@ -201,7 +201,7 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
     const root = temporaryFolder()
     const {config} = loadConfig({cwd: root, environment: {}, assignments: [`batch.endpoint=${fake.endpoint}`], flags: {values: {root, parallel: 3}, names: {}}})
     const record = {id: '20261128-120000-abcd', config, executor: {name: 'batch', parallel: 3}} as RunRecord
-    const jobs = [0, 1, 2].map((partition) => ({runId: record.id, quarter, partition, runRecord: `${root}/runs/${record.id}/run.json`}))
+    const jobs = [0, 1, 2].map((partition) => ({runId: record.id, quarter, partition, runRecordLocation: `${root}/runs/${record.id}/run.json`}))
     fake.scheduler.paused = true
     try {
       const handles = await executor(root).submit(record, jobs)

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, expect, it} from 'vitest'
 import type {RunResult} from '../../src/commands/run.js'
-import {s3SettingsFromEnvironment} from '../../src/core/config/storage-schema.js'
+import {s3SettingsFromEnvironment} from '../../src/storage/storage-schema.js'
 import {S3Storage} from '../../src/storage/s3-storage.js'
 import {parseJson, runCli} from '../support/cli.js'
 import {containersOfRun, dockerUnavailableReason, ensureTestImage, partitionRows, removeTestContainers, sshdUnavailableReason, startTestSshd, type TestSshd} from '../support/docker.js'

@@ -89,7 +89,7 @@ describeWithService('Docker', unavailable, 'ftm run --executor local (Docker)', 
 
   it('creates containers whose device requests are what --gpus asks for, one GPU per container with --parallel', async () => {
     const client = DockerClient.connect()
-    const job = {runId: '20990101-000000-0000', quarter: '2024Q1', runRecord: '/nowhere/runs/20990101-000000-0000/run.json'}
+    const job = {runId: '20990101-000000-0000', quarter: '2024Q1', runRecordLocation: '/nowhere/runs/20990101-000000-0000/run.json'}
     const spec = (partition: number, deviceRequests: DeviceRequest[]) =>
       workerContainerSpec({...job, partition}, {image, network: 'none', stopTimeout: 5, deviceRequests, mounts: [], environment: {}, version: 'test'})
     const cases: Array<[string, number, Array<Record<string, unknown>>]> = [

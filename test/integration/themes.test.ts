@@ -6,7 +6,7 @@ import type {RunResult} from '../../src/commands/run.js'
 import type {CancelOutcome} from '../../src/core/run/cancel-run.js'
 import type {RunStatusReport} from '../../src/core/run/run-status.js'
 import type {ThemesSummary} from '../../src/pipeline/themes/run-themes.js'
-import type {ReduceOutcome} from '../../src/pipeline/themes/reduce-run.js'
+import type {ThemesOutcome} from '../../src/core/run/themes-step.js'
 import {parseJson, runCli} from '../support/cli.js'
 import {startFakeBatch, type FakeBatch} from '../support/fake-batch/server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
@@ -42,7 +42,7 @@ describe('ftm themes with the process executor (a small real run)', () => {
   it('ftm themes --latest reads every committed topic, enforces the validation rules, and the report shows the themes', async () => {
     const result = await runCli(['themes', '--latest', '--root', root, '--json'])
     expect(result.exitCode, result.stderr).toBe(0)
-    const outcome = parseJson<ReduceOutcome>(result)
+    const outcome = parseJson<ThemesOutcome>(result)
     expect(outcome).toMatchObject({runId: run.runId, executor: 'process', submitted: []})
     const [summary] = outcome.summaries as [ThemesSummary]
     console.log(`themes on a small real run: ${JSON.stringify(summary)}`)

@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import path from 'node:path'
 import {execa} from 'execa'
-import {UserError} from '../../../src/core/errors.js'
+import {UserError} from '../../../src/base/errors.js'
 import {configValuesOf, parseStackOutputs} from './outputs.js'
 
 /** Where the synthesized stack is and where it goes. */

@@ -1,5 +1,5 @@
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
-import {UserError} from '../../../src/core/errors.js'
+import {UserError} from '../../../src/base/errors.js'
 
 /** Stack output → the configuration key it sets (the output names FtmBatchStack declares). */
 export const outputKeys = {

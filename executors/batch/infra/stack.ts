@@ -16,9 +16,9 @@ import {
   type StackProps,
 } from 'aws-cdk-lib'
 import type {Construct} from 'constructs'
-import type {BatchSettings} from '../../../src/core/config/batch-schema.js'
-import type {InfraSettings} from '../../../src/core/config/infra-schema.js'
-import {UserError} from '../../../src/core/errors.js'
+import type {BatchSettings} from '../batch-settings.js'
+import type {InfraSettings} from './infra-settings.js'
+import {UserError} from '../../../src/base/errors.js'
 import {retryStrategy, secretReferences} from '../job-definition.js'
 
 /** What the stack is made from: the executor's `batch` settings (names, job size, retries) and the `infra` ones. */

@@ -1,6 +1,6 @@
 import {App, BootstraplessSynthesizer} from 'aws-cdk-lib'
-import type {BatchSettings} from '../../../src/core/config/batch-schema.js'
-import type {InfraSettings} from '../../../src/core/config/infra-schema.js'
+import type {BatchSettings} from '../batch-settings.js'
+import type {InfraSettings} from './infra-settings.js'
 import {FtmBatchStack} from './stack.js'
 
 export interface SynthesizeOptions {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
+import {configFlags} from '../../ui/common-flags.js'
 
 export default class BatchSetup extends FtmCommand {
   static override summary = 'Register the worker job definition on AWS Batch, and create or check the Spot queue.'
@@ -27,7 +28,7 @@ what is wrong with them is listed (exit code 1). --dry-run prints the requests a
     'max-vcpus': Flags.integer({description: '--create: most vCPUs the compute environment may run', default: 64}),
     'dry-run': Flags.boolean({description: 'print the requests that would be sent, send nothing'}),
     set: Flags.string({description: 'any configuration value, e.g. --set batch.gpus=1', multiple: true}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
     profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>)'}),
   }
 

@@ -1,6 +1,6 @@
 import {loadConfig} from '../../core/config/load-config.js'
 import {type ConfigReport, describeConfig} from '../../core/config/describe-config.js'
-import {exitCodeHelp} from '../../core/exit-codes.js'
+import {exitCodeHelp} from '../../base/exit-codes.js'
 import {FtmCommand} from '../../ui/base-command.js'
 import {configFlags, rootFlag} from '../../ui/common-flags.js'
 import {cellText, formatTable} from '../../ui/format-table.js'

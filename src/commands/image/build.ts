@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
+import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImageBuild extends FtmCommand {
   static override summary = 'Build the worker image (the GPU image, or with --offline a CPU image from this machine\'s node).'
@@ -21,7 +22,7 @@ current build (run \`npm run build\` first); it is tagged by a hash of that cont
     host: Flags.string({description: 'build on this Docker host, ssh://user@host (default: docker.host, else the local engine)'}),
     'ssh-key': Flags.string({description: 'private key for --host (default: the SSH agent)'}),
     'build-arg': Flags.string({description: 'a Dockerfile build argument, e.g. --build-arg CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04', multiple: true}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
   }
 
   async run(): Promise<unknown> {

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
+import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImagePush extends FtmCommand {
   static override summary = 'Push the worker image to a registry such as ECR.'
@@ -16,7 +17,7 @@ FTM_REGISTRY_PASSWORD (for ECR: $(aws ecr get-login-password --region <region>))
     to: Flags.string({description: 'registry/repository:tag to push to (default: the image itself)'}),
     host: Flags.string({description: 'push from this Docker host, ssh://user@host (default: docker.host, else the local engine)'}),
     'ssh-key': Flags.string({description: 'private key for --host (default: the SSH agent)'}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
   }
 
   async run(): Promise<unknown> {

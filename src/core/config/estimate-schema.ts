@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {executorNames, executorRegistry, type ExecutorName} from '../executor-registry.js'
 
 const seconds = z.number().min(0)
 const price = z.number().min(0).describe('US dollars per instance-hour')
@@ -22,28 +23,23 @@ export const estimateSchema = z.strictObject({
   }),
   useMeasured: z.boolean().describe("use per-firm times measured in earlier runs' firms tables under the root, per executor"),
   sequential: z.strictObject({hourlyPrice: price, overheadFactor: factor}),
-  process: executorEstimateSchema,
-  local: executorEstimateSchema,
-  ec2: executorEstimateSchema,
-  batch: executorEstimateSchema,
+  ...(Object.fromEntries(executorNames.map((name) => [name, executorEstimateSchema])) as Record<ExecutorName, typeof executorEstimateSchema>),
 })
 
-/** The executors `ftm plan` estimates, each with its own section above. */
-export const estimatedExecutors = ['process', 'local', 'ec2', 'batch'] as const
+/** The executors `ftm plan` estimates, each with its own section above: every executor of the registry. */
+export const estimatedExecutors = executorNames
 
 export type EstimateConfig = z.infer<typeof estimateSchema>
 export type ExecutorEstimateConfig = z.infer<typeof executorEstimateSchema>
 
 /**
  * Defaults from ADR-005: ~15 s per firm on a GPU box (2 + 3 + 5 + 5), a g4dn.2xlarge at $0.50/h for the
- * sequential baseline whose 20.8 h of processing took ~48 h, g4dn.xlarge Spot at $0.16/h with a ~60 s cold start.
+ * sequential baseline whose 20.8 h of processing took ~48 h; each executor's own costs come from its plug-in
+ * (executors/<name>/index.ts; batch: g4dn.xlarge Spot at $0.16/h with a ~60 s cold start).
  */
 export const defaultEstimate: EstimateConfig = {
   stageSeconds: {preprocess: 2, embed: 3, cluster: 5, label: 5},
   useMeasured: true,
   sequential: {hourlyPrice: 0.5, overheadFactor: 2.3},
-  process: {hourlyPrice: 0, startupSeconds: 1, overheadFactor: 1, billing: 'machine'},
-  local: {hourlyPrice: 0, startupSeconds: 10, overheadFactor: 1, billing: 'machine'},
-  ec2: {hourlyPrice: 0.5, startupSeconds: 10, overheadFactor: 1.2, billing: 'machine'},
-  batch: {hourlyPrice: 0.16, startupSeconds: 60, overheadFactor: 2.3, billing: 'partition'},
+  ...executorRegistry.estimateDefaults,
 }

@@ -1,7 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {z} from 'zod'
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {configLeaves, findLeaf, parseLeafValue} from './leaves.js'
 import {applyProfile, requestedProfile} from './profiles.js'
 import {type Config, configSchema, defaultConfig} from './schema.js'

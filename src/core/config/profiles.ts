@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import type {ConfigLayer} from './load-config.js'
 
 type Tree = Record<string, unknown>

@@ -1,11 +1,9 @@
 import {z} from 'zod'
 import {defaultEmbedding, embeddingSchema} from './embedding-schema.js'
 import {defaultEstimate, estimateSchema} from './estimate-schema.js'
-import {defaultExecutorSettings, executorSchema} from './executor-schema.js'
 import {defaultLlm, llmSchema} from './llm-schema.js'
 import {defaultMeasures, measuresSchema} from './measures-schema.js'
-import {batchSchema, defaultBatchSettings} from './batch-schema.js'
-import {defaultInfraSettings, infraSchema} from './infra-schema.js'
+import {executorRegistry} from '../executor-registry.js'
 import {defaultThemes, themesSchema} from './themes-schema.js'
 
 const positiveInteger = z.number().int().positive()
@@ -80,9 +78,7 @@ export const configSchema = z.strictObject({
   worker: workerSchema,
   pipeline: pipelineSchema,
   llm: llmSchema,
-  docker: executorSchema,
-  batch: batchSchema,
-  infra: infraSchema,
+  ...executorRegistry.settingsSchemas,
   estimate: estimateSchema,
   themes: themesSchema,
 })
@@ -97,9 +93,7 @@ export const defaultConfig: Config = {
   executor: 'process',
   parallel: 1,
   firmsPerPartition: 1000,
-  docker: defaultExecutorSettings,
-  batch: defaultBatchSettings,
-  infra: defaultInfraSettings,
+  ...executorRegistry.settingsDefaults,
   worker: {
     checkpointInterval: 50,
     allowFailures: true,

@@ -1,7 +1,7 @@
 import {estimatedExecutors, type EstimateConfig} from '../config/estimate-schema.js'
 import type {Config} from '../config/schema.js'
 import {partitionCount} from '../partition.js'
-import type {Quarter} from '../quarter.js'
+import type {Quarter} from '../../base/quarter.js'
 import {type CostEstimate, configuredFirmTime, estimateExecutor, estimateSequential, type FirmTime} from './estimate-cost.js'
 
 /** A quarter as a run would split it. */

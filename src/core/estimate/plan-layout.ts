@@ -1,5 +1,5 @@
 import type {Config} from '../config/schema.js'
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {planRun} from '../run/plan-run.js'
 import {openSource} from '../../sources/open-source.js'
 import {layoutQuarters, type QuarterLayout} from './plan-estimate.js'

@@ -1,6 +1,7 @@
 import type {Executor, JobHandle, JobState} from '../executor.js'
 import {isFinished} from '../executor.js'
-import {type Clock, poll} from '../poll.js'
+import type {Clock} from '../../base/clock.js'
+import {poll} from '../poll.js'
 import {type PartitionProgress, readRunProgress} from '../progress.js'
 import type {Storage} from '../../storage/storage.js'
 

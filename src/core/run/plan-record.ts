@@ -46,6 +46,6 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
 /** The partitions of a recorded run as jobs for its executor. */
 export function partitionJobs(storage: Storage, record: RunRecord): PartitionJob[] {
   return record.plan.flatMap((quarter) =>
-    Array.from({length: quarter.partitions}, (_, partition) => ({runId: record.id, quarter: quarter.quarter, partition, runRecord: runRecordLocation(storage, record.id)})),
+    Array.from({length: quarter.partitions}, (_, partition) => ({runId: record.id, quarter: quarter.quarter, partition, runRecordLocation: runRecordLocation(storage, record.id)})),
   )
 }

@@ -1,8 +1,8 @@
 import type {Config} from '../config/schema.js'
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import type {Manifest} from '../manifest.js'
 import {partitionCount, partitionFirms} from '../partition.js'
-import type {Quarter} from '../quarter.js'
+import type {Quarter} from '../../base/quarter.js'
 import type {QuarterPlan} from '../run-record.js'
 import type {TranscriptSource} from '../../sources/transcript-source.js'
 

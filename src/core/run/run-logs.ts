@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {createExecutor} from '../executor-registry.js'
 import type {JobHandle} from '../executor.js'
 import type {RunRecord} from '../run-record.js'
@@ -30,9 +30,6 @@ export function chooseJobs(record: RunRecord, filter: {quarter?: string; partiti
 export async function* readRunLogs(storage: Storage, record: RunRecord, jobs: JobHandle[], options: {follow?: boolean; environment?: NodeJS.ProcessEnv} = {}): AsyncIterable<LogLine> {
   if (jobs.length === 0) return
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment ?? process.env})
-  if (!executor.capabilities.logs) {
-    throw new UserError(`The ${executor.name} executor keeps no logs ftm can read.`, 'Look where that executor sends worker output.')
-  }
   const streams = jobs.map((handle) => tag(handle, executor.logs(handle, {follow: options.follow})))
   if (!options.follow) {
     for (const stream of streams) yield* stream

@@ -1,4 +1,4 @@
-import {UserError} from '../errors.js'
+import {UserError} from '../../base/errors.js'
 import {runsPrefix} from '../layout.js'
 import {assertRunId} from '../run-id.js'
 import type {Storage} from '../../storage/storage.js'

@@ -1,6 +1,7 @@
 import {createExecutor} from '../executor-registry.js'
 import type {Executor} from '../executor.js'
-import {type Clock, poll} from '../poll.js'
+import type {Clock} from '../../base/clock.js'
+import {poll} from '../poll.js'
 import {readRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {observeRun, type RunView} from './monitor-run.js'

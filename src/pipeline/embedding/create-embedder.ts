@@ -1,5 +1,5 @@
 import type {EmbeddingConfig} from '../../core/config/embedding-schema.js'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 import type {Embedder} from './embedder.js'
 
 /** The embedder the configuration selects, loaded once per worker. */

@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 import type {EmbeddingConfig} from '../../core/config/embedding-schema.js'
 import type {Embedder} from './embedder.js'
 

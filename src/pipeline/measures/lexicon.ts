@@ -3,7 +3,7 @@ import path from 'node:path'
 import {parse} from 'csv-parse/sync'
 import {afinn165FinancialMarketNews} from 'afinn-165-financialmarketnews'
 import {packageRoot} from '../../core/package-root.js'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 
 /** A word list: each lowercase word form and the categories it belongs to (positive, negative, uncertainty, risk, ...). */
 export type Lexicon = Map<string, Set<string>>

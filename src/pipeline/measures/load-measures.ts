@@ -1,7 +1,7 @@
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import type {MeasuresConfig} from '../../core/config/measures-schema.js'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 import type {Embedder} from '../embedding/embedder.js'
 import type {MeasureContext} from './firm-measures.js'
 import {builtinLexicons, combineLexicons, parseLexicon} from './lexicon.js'
@@ -28,7 +28,7 @@ async function readDataFile(file: string, what: 'lexicon' | 'taxonomy'): Promise
   if (file.startsWith('s3://')) {
     const {S3Storage} = await import('../../storage/s3-storage.js')
     const {cachedFile} = await import('../../storage/local-cache.js')
-    const {s3SettingsFromEnvironment} = await import('../../core/config/storage-schema.js')
+    const {s3SettingsFromEnvironment} = await import('../../storage/storage-schema.js')
     const slash = file.lastIndexOf('/')
     const storage = new S3Storage(file.slice(0, slash), s3SettingsFromEnvironment(process.env))
     if (!(await storage.describe(file.slice(slash + 1)))) throw new UserError(`The ${what} ${file} (${key}) does not exist.`, 'Check the bucket and key, and that the AWS credentials here may read it.')

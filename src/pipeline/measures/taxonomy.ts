@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {z} from 'zod'
 import {packageRoot} from '../../core/package-root.js'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 import {type Embedder, normalize} from '../embedding/embedder.js'
 
 /** The default taxonomy of earnings-call subjects, shipped as data. */

@@ -1,6 +1,6 @@
 import pLimit, {type LimitFunction} from 'p-limit'
 import {backoffDelay, parseRetryAfter} from './backoff.js'
-import {type Clock, systemClock} from './clock.js'
+import {type Clock, systemClock} from '../../base/clock.js'
 import {RateLimiter} from './rate-limiter.js'
 
 /** One message of a chat completion. */
@@ -105,6 +105,7 @@ export class ChatClient {
       }
       const wait = Math.max(backoffDelay(attempt, this.options.backoffMs, this.options.random), outcome.retryAfterMs ?? 0)
       await this.clock.sleep(wait, signal)
+      signal?.throwIfAborted()
     }
   }
 

@@ -1,7 +1,7 @@
 import type {LlmConfig} from '../../core/config/llm-schema.js'
 import type {Storage} from '../../storage/storage.js'
 import {ChatClient} from './chat-client.js'
-import type {Clock} from './clock.js'
+import type {Clock} from '../../base/clock.js'
 import {LabelCache} from './label-cache.js'
 import {TopicNamer} from './topic-namer.js'
 

@@ -1,4 +1,4 @@
-import {type Clock, systemClock} from './clock.js'
+import {type Clock, systemClock} from '../../base/clock.js'
 
 /**
  * Spaces request starts evenly so that at most `requestsPerMinute` start in any minute: each start is at least
@@ -21,6 +21,9 @@ export class RateLimiter {
     const now = this.clock.now()
     const start = Math.max(now, this.nextStart)
     this.nextStart = start + this.interval
-    if (start > now) await this.clock.sleep(start - now, signal)
+    if (start > now) {
+      await this.clock.sleep(start - now, signal)
+      signal?.throwIfAborted()
+    }
   }
 }

@@ -1,5 +1,5 @@
 import {getHeapStatistics} from 'node:v8'
-import {UserError} from '../../core/errors.js'
+import {UserError} from '../../base/errors.js'
 
 /**
  * JavaScript heap the reduce needs per topic, with room to spare. ftm's UMAP and HDBSCAN keep their graphs and

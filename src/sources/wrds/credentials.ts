@@ -1,5 +1,5 @@
-import type {DatabaseSourceSettings} from '../../core/config/source-schema.js'
-import {UserError} from '../../core/errors.js'
+import type {DatabaseSourceSettings} from '../source-schema.js'
+import {UserError} from '../../base/errors.js'
 
 /** A login for the database; a missing password leaves it to ~/.pgpass (node-postgres reads it, as libpq does). */
 export interface Credentials {

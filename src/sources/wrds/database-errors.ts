@@ -1,5 +1,5 @@
-import {UserError} from '../../core/errors.js'
-import {ExitCode} from '../../core/exit-codes.js'
+import {UserError} from '../../base/errors.js'
+import {ExitCode} from '../../base/exit-codes.js'
 
 const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'])
 

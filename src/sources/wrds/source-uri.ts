@@ -1,6 +1,6 @@
 import {z} from 'zod'
-import {type DatabaseSourceSettings, databaseSourceSchema, wrdsDefaults} from '../../core/config/source-schema.js'
-import {UserError} from '../../core/errors.js'
+import {type DatabaseSourceSettings, databaseSourceSchema, wrdsDefaults} from '../source-schema.js'
+import {UserError} from '../../base/errors.js'
 
 /** True when a source names a database: wrds://, postgres:// or postgresql://. */
 export function isDatabaseSource(source: string): boolean {

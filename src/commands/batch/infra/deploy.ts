@@ -2,6 +2,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {configFileName, loadConfig} from '../../../core/config/load-config.js'
 import {FtmCommand} from '../../../ui/base-command.js'
+import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraDeploy extends FtmCommand {
   static override summary = 'Deploy the AWS Batch stack with the cdk CLI, or print the exact commands that do.'
@@ -17,7 +18,7 @@ followed by \`ftm batch infra import-outputs\`.`
     out: Flags.string({description: 'the cloud assembly directory to write', default: 'cdk.out'}),
     'print-only': Flags.boolean({description: 'print the deploy commands even when cdk is installed'}),
     set: Flags.string({description: 'any configuration value, e.g. --set infra.maxVcpus=128', multiple: true}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
     profile: Flags.string({description: 'a profile of the configuration file; the outputs are written into it'}),
   }
 

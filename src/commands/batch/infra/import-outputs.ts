@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
 import {configFileName, loadConfig} from '../../../core/config/load-config.js'
-import {UserError} from '../../../core/errors.js'
+import {UserError} from '../../../base/errors.js'
 import {FtmCommand} from '../../../ui/base-command.js'
 
 export default class BatchInfraImportOutputs extends FtmCommand {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../../core/config/load-config.js'
 import {FtmCommand} from '../../../ui/base-command.js'
+import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraSynth extends FtmCommand {
   static override summary = 'Write the CloudFormation template of the whole AWS Batch stack (offline, no AWS call).'
@@ -21,7 +22,7 @@ rest from the infra section (see \`ftm config show\`). Writes a cloud assembly t
   static override flags = {
     out: Flags.string({description: 'the cloud assembly directory to write', default: 'cdk.out'}),
     set: Flags.string({description: 'any configuration value, e.g. --set infra.maxVcpus=128', multiple: true}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
     profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>)'}),
   }
 

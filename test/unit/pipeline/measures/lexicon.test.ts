@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
-import {UserError} from '../../../../src/core/errors.js'
+import {UserError} from '../../../../src/base/errors.js'
 import {afinnLexicon, builtinLexicons, combineLexicons, parseLexicon} from '../../../../src/pipeline/measures/lexicon.js'
 
 const masterFile = 'fixtures/lexicons/loughran-mcdonald-master-sample.csv'

@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {describe, expect, it} from 'vitest'
 import {defaultConfig} from '../../../../src/core/config/schema.js'
-import {UserError} from '../../../../src/core/errors.js'
+import {UserError} from '../../../../src/base/errors.js'
 import {createEmbedder} from '../../../../src/pipeline/embedding/create-embedder.js'
 import {defaultTaxonomy, matchSubject, parseTaxonomy, prepareTaxonomy, topicTermWeights} from '../../../../src/pipeline/measures/taxonomy.js'
 
