@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
+import {checkMeasureFiles} from '../pipeline/measures/load-measures.js'
 import {exitCodeHelp} from '../base/exit-codes.js'
 import {executorNames, executorRegistry} from '../core/executor-registry.js'
 import {assertRunId} from '../core/run-id.js'
@@ -68,6 +69,8 @@ ${exitCodeHelp()}`
     try {
       if (flags.resume) refuseFlagsIgnoredOnResume(flags)
       const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      // Lexicon and taxonomy files are read and checked before a run is planned (a resumed run checked them then).
+      if (!flags.resume) await checkMeasureFiles(config.pipeline.measures)
       if (flags['dry-run']) {
         const dryRun = await dryRunSubmission(config, process.env)
         if (!this.jsonEnabled()) this.log(JSON.stringify(dryRun.requests, null, 2))

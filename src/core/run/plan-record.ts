@@ -4,7 +4,6 @@ import type {Manifest} from '../manifest.js'
 import {ftmVersion} from '../package-root.js'
 import {newRunId} from '../run-id.js'
 import {type RunRecord, type RunStatus, runRecordLocation} from '../run-record.js'
-import {checkMeasureFiles} from '../../pipeline/measures/load-measures.js'
 import {openSource} from '../../sources/open-source.js'
 import type {Storage} from '../../storage/storage.js'
 import {planRun} from './plan-run.js'
@@ -23,7 +22,6 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
   const {config, storage} = options
   const now = options.now ?? new Date()
   const runId = newRunId(now)
-  await checkMeasureFiles(config.pipeline.measures)
   const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning})
   const plan = await planRun(runId, config, source).finally(() => source.close())
   const record: RunRecord = {
