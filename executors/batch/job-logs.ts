@@ -46,6 +46,9 @@ export async function* followJobLogs(
     const detail = await describe()
     finished = !follow || !detail || detail.status === 'SUCCEEDED' || detail.status === 'FAILED'
     const lines: string[] = []
+    if (!detail && remembered.length === 0 && tokens.size === 0) {
+      lines.push(`(Batch no longer knows this job and ftm noted none of its log streams: look for them in the CloudWatch Logs group ${group})`)
+    }
     // A job Batch has forgotten still has its streams in CloudWatch: the ones ftm noted while Batch knew it.
     for (const [index, stream] of (detail ? attemptStreams(detail) : remembered).entries()) {
       if (!tokens.has(stream)) lines.push(`--- attempt ${index + 1} (${stream}) ---`)

@@ -144,6 +144,11 @@ describe('AWS Batch under faults: throttling, server errors, unreachable endpoin
       const report = parseJson<RunStatusReport>(await cli(['status', runId, '--root', root, '--json']))
       expect(report.partitions[0]).toMatchObject({phase: 'failed'})
       expect(report.partitions[0]!.reason).toMatch(/^Batch: Task failed to start; attempt 1: Task failed to start; CannotPullContainerError: pull image manifest/)
+      // Forgotten by Batch with no log stream ever noted: ftm logs says where to look instead of printing nothing.
+      fake.jobs.forget(jobsOf(runId).map((job) => job.jobId))
+      const logs = await cli(['logs', runId, '--root', root])
+      expect(logs.exitCode, output(logs)).toBe(0)
+      expect(logs.stdout).toContain('Batch no longer knows this job and ftm noted none of its log streams: look for them in the CloudWatch Logs group /aws/batch/job')
     } finally {
       fake.scheduler.unpullableImages.clear()
     }
