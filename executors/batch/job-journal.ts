@@ -31,6 +31,8 @@ export function partitionJobId(entry: JournalEntry, partition: number): string |
 export class JobJournal {
   /** What this process last wrote or read, so an unchanged job is not written again. */
   private readonly known = new Map<string, JournalEntry>()
+  /** Jobs found in no journal (a themes job, a run from before the journal): not looked up again. */
+  private readonly unjournalled = new Set<string>()
 
   constructor(private readonly storage: Storage) {}
 
@@ -53,8 +55,12 @@ export class JobJournal {
     const id = detail.jobId
     if (!id) return
     const parentId = id.replace(/:\d+$/, '')
+    if (this.unjournalled.has(parentId)) return
     const entry = this.known.get(parentId) ?? (await readJson<JournalEntry>(this.storage, this.key(runId, parentId)))
-    if (!entry) return
+    if (!entry) {
+      this.unjournalled.add(parentId)
+      return
+    }
     const seen = entry.streams[id] ?? []
     const streams = attemptStreams(detail)
     if (streams.length <= seen.length && streams.every((stream, index) => seen[index] === stream)) return
