@@ -1,16 +1,18 @@
 import {SubmitJobCommand, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
 import type {BatchSettings} from './batch-settings.js'
-import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob} from '../../src/core/executor.js'
+import {isUserError} from '../../src/base/errors.js'
+import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob, SubmitOptions} from '../../src/core/executor.js'
 import {readProgress} from '../../src/core/progress.js'
 import type {RunRecord} from '../../src/core/run-record.js'
-import {type BatchClients, type BatchEndpoint, createBatchClients} from './clients.js'
+import {type BatchClients, type BatchEndpoint, createBatchClients, effectiveEndpoint} from './clients.js'
 import {describeJobs} from './describe-jobs.js'
 import {batchExecutorPlugin} from './index.js'
+import {JobJournal, partitionJobId} from './job-journal.js'
 import {followJobLogs} from './job-logs.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
 import {checkReadyToSubmit} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
-import {planSubmissions} from './submission.js'
+import {planSubmissions, submissionFailed} from './submission.js'
 import {mapJobIds, themesSubmission} from './themes-submission.js'
 
 /** What a Batch handle carries besides the core's fields, so any machine can watch the job from the run record. */
@@ -30,11 +32,14 @@ export class BatchExecutor implements Executor {
   readonly name = 'batch'
   readonly capabilities: ExecutorCapabilities = batchExecutorPlugin.capabilities
   private readonly clients = new Map<string, BatchClients>()
+  private readonly journal: JobJournal
 
   constructor(
     private readonly context: ExecutorContext,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.journal = new JobJournal(context.storage)
+  }
 
   async prepare(run: RunRecord): Promise<void> {
     await checkReadyToSubmit(this.clientsFor(endpointOf(run.config.batch)).batch, run.config.batch, this.context.storage)
@@ -42,8 +47,10 @@ export class BatchExecutor implements Executor {
 
   async describeSubmission(run: RunRecord, jobs: PartitionJob[]): Promise<unknown> {
     const planned = planSubmissions(run.id, jobs, run.executor.parallel, run.config.batch)
+    const where = endpointOf(run.config.batch)
+    const endpoint = effectiveEndpoint(where, 'BATCH')
     return {
-      endpoint: endpointOf(run.config.batch),
+      endpoint: {region: where.region, ...(endpoint ? {endpoint} : {})},
       submitJob: planned.map((submission) => ({
         ...submission.input,
         ...(submission.after ? {dependsOn: [{jobId: `<job id of ${submission.after}>`}]} : {}),
@@ -51,19 +58,26 @@ export class BatchExecutor implements Executor {
     }
   }
 
-  async submit(run: RunRecord, jobs: PartitionJob[]): Promise<JobHandle[]> {
+  /**
+   * Submits the jobs one SubmitJob at a time; each job goes into the journal and (through `onSubmitted`) the run
+   * record as soon as Batch returns it, so a later failure leaves no job that cancel, status and resume cannot see.
+   */
+  async submit(run: RunRecord, jobs: PartitionJob[], options: SubmitOptions = {}): Promise<JobHandle[]> {
     const settings = run.config.batch
     const {batch} = this.clientsFor(endpointOf(settings))
     const jobIds = new Map<string, string>()
     const handles: JobHandle[] = []
     for (const submission of planSubmissions(run.id, jobs, run.executor.parallel, settings)) {
       const dependsOn = submission.after ? [{jobId: jobIds.get(submission.after)!}] : undefined
-      const response = await batch.send(new SubmitJobCommand({...submission.input, ...(dependsOn ? {dependsOn} : {})}))
-      jobIds.set(submission.key, response.jobId!)
-      for (const job of submission.partitions) {
-        const id = submission.array ? `${response.jobId}:${job.partition}` : response.jobId!
-        handles.push(this.handleOf(run, job, id, settings))
-      }
+      const response = await batch.send(new SubmitJobCommand({...submission.input, ...(dependsOn ? {dependsOn} : {})})).catch((error: unknown) => {
+        throw isUserError(error) ? submissionFailed(error, run.id, handles.length, jobs.length) : error
+      })
+      const jobId = response.jobId!
+      jobIds.set(submission.key, jobId)
+      const partitions = submission.partitions.map((job) => job.partition)
+      await this.journal.add(run.id, {jobId, jobName: submission.input.jobName!, quarter: submission.partitions[0]!.quarter, partitions, array: submission.array, submittedAt: new Date(this.now()).toISOString(), streams: {}})
+      for (const job of submission.partitions) handles.push(this.handleOf(run, job, submission.array ? `${jobId}:${job.partition}` : jobId, settings))
+      await options.onSubmitted?.([...handles])
     }
     return handles
   }
@@ -89,7 +103,10 @@ export class BatchExecutor implements Executor {
     const states = await Promise.all(
       (handles as BatchHandle[]).map(async (handle) => {
         const detail = details.get(`${endpointKey(handle)} ${handle.id}`)
-        if (detail) return jobStateOf(handle, detail)
+        if (detail) {
+          await this.journal.noteStreams(handle.runId, detail)
+          return jobStateOf(handle, detail)
+        }
         const parent = details.get(`${endpointKey(handle)} ${handle.id.split(':')[0]}`)
         if (parent && parent.status !== 'SUCCEEDED' && parent.status !== 'FAILED') {
           return {handle, phase: 'pending' as const, backendStatus: `${parent.status} (array job, children not spawned yet)`, attempts: 0, interruptions: 0}
@@ -102,17 +119,40 @@ export class BatchExecutor implements Executor {
     return this.explainStuck(handles as BatchHandle[], states, details)
   }
 
+  /**
+   * Every attempt of every job the run submitted for the handle's partition (earlier submissions too, e.g. before a
+   * resume), in submission order; a job Batch has forgotten is read from the streams the journal noted. With
+   * `follow`, the newest job is read until it ends.
+   */
   async *logs(handle: JobHandle, options: {follow?: boolean} = {}): AsyncIterable<string> {
     const batchHandle = handle as BatchHandle
     const clients = this.clientsFor(batchHandle)
-    const describe = async (): Promise<JobDetail | undefined> => (await describeJobs(clients.batch, [handle.id])).get(handle.id)
-    yield* followJobLogs(clients.logs, batchHandle.logGroup, describe, options.follow ?? false)
+    const entries = handle.partition < 0 ? [] : (await this.journal.entries(handle.runId)).filter((entry) => entry.quarter === handle.quarter)
+    const jobs = entries.flatMap((entry) => {
+      const id = partitionJobId(entry, handle.partition)
+      return id ? [{id, streams: entry.streams[id] ?? []}] : []
+    })
+    if (!jobs.some((job) => job.id === handle.id)) jobs.push({id: handle.id, streams: []})
+    for (const [index, job] of jobs.entries()) {
+      if (jobs.length > 1) yield `=== job ${index + 1} of ${jobs.length}: ${job.id} ===`
+      const describe = async (): Promise<JobDetail | undefined> => {
+        const detail = (await describeJobs(clients.batch, [job.id])).get(job.id)
+        if (detail) await this.journal.noteStreams(handle.runId, detail)
+        return detail
+      }
+      yield* followJobLogs(clients.logs, batchHandle.logGroup, describe, (options.follow ?? false) && index === jobs.length - 1, job.streams)
+    }
   }
 
   async cancel(handles: JobHandle[]): Promise<void> {
     // Terminating an array job's parent stops all its children; TerminateJob on a finished job changes nothing.
     const targets = new Map<string, BatchHandle>()
     for (const handle of handles as BatchHandle[]) targets.set(handle.id.split(':')[0]!, handle)
+    // Jobs of the same runs that the handles miss (an earlier submission's, before a resume) stop too.
+    const byRun = new Map([...targets.values()].filter((handle) => handle.task !== 'themes').map((handle) => [handle.runId, handle]))
+    for (const [runId, handle] of byRun) {
+      for (const entry of await this.journal.entries(runId)) if (!targets.has(entry.jobId)) targets.set(entry.jobId, {...handle, id: entry.jobId})
+    }
     // Dependents first: a chain's later job would otherwise fail as "Dependent Job failed" instead of cancelled.
     for (const [jobId, handle] of [...targets].reverse()) {
       await this.clientsFor(handle).batch.send(new TerminateJobCommand({jobId, reason: `${cancelReasonPrefix} cancel (run ${handle.runId})`}))
@@ -172,7 +212,7 @@ export class BatchExecutor implements Executor {
 }
 
 function endpointOf(settings: BatchSettings): BatchEndpoint {
-  return {region: settings.region, ...(settings.endpoint ? {endpoint: settings.endpoint} : {})}
+  return {region: settings.region, ...(settings.endpoint ? {endpoint: settings.endpoint} : {}), apiAttempts: settings.apiAttempts}
 }
 
 function endpointKey(where: BatchEndpoint): string {

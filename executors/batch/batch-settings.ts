@@ -23,6 +23,7 @@ export const batchSettingsSchema = z.strictObject({
   logGroup: z.string().min(1).describe('CloudWatch Logs group of the workers'),
   computeEnvironment: z.string().min(1).describe('Spot compute environment `ftm batch setup` creates or checks'),
   stuckRunnableMinutes: z.number().min(0).describe('report a job RUNNABLE this long with the queue and compute environment reasons (0: never)'),
+  apiAttempts: z.number().int().min(1).max(20).describe('tries per Batch and CloudWatch Logs call; throttling, 5xx and network errors are retried with backoff'),
 })
 
 export type BatchSettings = z.infer<typeof batchSettingsSchema>
@@ -45,4 +46,5 @@ export const defaultBatchSettings: BatchSettings = {
   logGroup: '/aws/batch/job',
   computeEnvironment: 'ftm-spot-gpu',
   stuckRunnableMinutes: 30,
+  apiAttempts: 8,
 }

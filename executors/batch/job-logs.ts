@@ -30,16 +30,27 @@ async function readStream(logs: CloudWatchLogsClient, group: string, stream: str
 
 /**
  * A Batch job's log lines, attempt by attempt, each headed by its attempt number; with `follow`, keeps reading
- * (the one polling loop) until the job has finished and its last stream is drained.
+ * (the one polling loop) until the job has finished and its last stream is drained. `remembered` are the streams to
+ * read when Batch no longer knows the job.
  */
-export async function* followJobLogs(logs: CloudWatchLogsClient, group: string, describe: () => Promise<JobDetail | undefined>, follow: boolean): AsyncIterable<string> {
+export async function* followJobLogs(
+  logs: CloudWatchLogsClient,
+  group: string,
+  describe: () => Promise<JobDetail | undefined>,
+  follow: boolean,
+  remembered: readonly string[] = [],
+): AsyncIterable<string> {
   const tokens = new Map<string, string | undefined>()
   let finished = false
   const readRound = async (): Promise<string[]> => {
     const detail = await describe()
     finished = !follow || !detail || detail.status === 'SUCCEEDED' || detail.status === 'FAILED'
     const lines: string[] = []
-    for (const [index, stream] of (detail ? attemptStreams(detail) : []).entries()) {
+    if (!detail && remembered.length === 0 && tokens.size === 0) {
+      lines.push(`(Batch no longer knows this job and ftm noted none of its log streams: look for them in the CloudWatch Logs group ${group})`)
+    }
+    // A job Batch has forgotten still has its streams in CloudWatch: the ones ftm noted while Batch knew it.
+    for (const [index, stream] of (detail ? attemptStreams(detail) : remembered).entries()) {
       if (!tokens.has(stream)) lines.push(`--- attempt ${index + 1} (${stream}) ---`)
       const read = await readStream(logs, group, stream, tokens.get(stream))
       tokens.set(stream, read.token)

@@ -54,5 +54,6 @@ export function jobStateOf(handle: JobHandle, detail: JobDetail): JobState {
   else if (phase === 'cancelled') reason = detail.statusReason
   else if (phase !== 'succeeded' && attempts.length > 0) reason = `retrying (attempt ${attempts.length + 1}) after ${history.join('; ')}`
   else if (status === 'RUNNABLE' && detail.statusReason) reason = detail.statusReason
-  return {handle, phase, exitCode, reason, backendStatus: status, attempts: attempts.length + underWay, interruptions}
+  const backendReason = phase === 'failed' || phase === 'cancelled' || (phase !== 'succeeded' && attempts.length > 0) ? reason : undefined
+  return {handle, phase, exitCode, reason, backendStatus: status, attempts: attempts.length + underWay, interruptions, ...(backendReason ? {backendReason, backend: 'Batch'} : {})}
 }

@@ -55,7 +55,7 @@ export async function setupBatch(options: SetupOptions): Promise<SetupOutcome> {
     }
     return {dryRun: true, jobDefinition: {name: settings.jobDefinition, registered: false}, requests, problems: []}
   }
-  const {batch} = createBatchClients({region: settings.region, ...(settings.endpoint ? {endpoint: settings.endpoint} : {})})
+  const {batch} = createBatchClients({region: settings.region, apiAttempts: settings.apiAttempts, ...(settings.endpoint ? {endpoint: settings.endpoint} : {})})
   const requests: SetupRequest[] = []
   const latest = await latestDefinition(batch, settings.jobDefinition)
   let jobDefinition: SetupOutcome['jobDefinition']

@@ -104,3 +104,10 @@ export function checkSubmitLimits(input: SubmitJobCommandInput): void {
     throw new UserError(`An array job of ${size} partitions is outside Batch's 2 to 10,000.`, 'Choose --partitions between 2 and 10000.')
   }
 }
+
+/** The error of a SubmitJob that failed for good after `submitted` of `total` partitions went to Batch. */
+export function submissionFailed(error: UserError, runId: string, submitted: number, total: number): UserError {
+  const state = submitted > 0 ? `${submitted} of ${total} partitions were submitted and are in the run record` : 'no partition was submitted'
+  const next = submitted > 0 ? `\`ftm cancel ${runId}\` stops the submitted jobs; \`ftm run --resume ${runId}\` submits the rest.` : `\`ftm run --resume ${runId}\` tries again.`
+  return new UserError(`${error.message} Run ${runId}: ${state}.`, `${error.hint} ${next}`, {cause: error})
+}

@@ -85,7 +85,7 @@ ${exitCodeHelp()}`
       const summary = await summarize(outcome)
       if (!this.jsonEnabled()) this.printSummary(outcome, summary)
       process.exitCode = outcome.exitCode
-      return {runId: outcome.record.id, status: outcome.record.status, root: outcome.record.root, reason: outcome.record.reason, summary}
+      return {runId: outcome.record.id, status: outcome.record.status, root: outcome.record.root, reason: outcome.record.reason, summary, interruptions: spotReclaims(outcome)}
     } finally {
       process.off('SIGINT', interrupt)
       process.off('SIGTERM', interrupt)
@@ -110,6 +110,10 @@ ${exitCodeHelp()}`
     for (const quarter of summary.quarters) {
       this.log(`  ${quarter.quarter}: ${quarter.ok} firms ok, ${quarter.failed} failed, ${quarter.topics} topics`)
     }
+    const reclaims = spotReclaims(outcome)
+    if (reclaims.length > 0) {
+      this.log(`  Spot reclaims (retried, not failures): ${reclaims.map((entry) => `${entry.quarter} partition ${entry.partition}: ${entry.count}`).join(', ')}`)
+    }
     this.log(`\nSee the results:  ftm inspect --root ${record.root} --run ${record.id}`)
     if (record.status !== 'succeeded') this.log(`Continue the run:  ftm run --resume ${record.id} --root ${record.root}`)
   }
@@ -121,6 +125,22 @@ export interface RunResult {
   root: string
   reason?: string
   summary: RunSummary
+  /** Attempts lost to Spot reclaims, per partition that had any (Batch). */
+  interruptions: SpotReclaims[]
+}
+
+/** How many attempts of one partition a Spot reclaim ended. */
+export interface SpotReclaims {
+  quarter: string
+  partition: number
+  count: number
+}
+
+/** The partitions of a finished run that lost attempts to Spot reclaims. */
+function spotReclaims(outcome: RunOutcome): SpotReclaims[] {
+  return outcome.view.partitions
+    .filter((partition) => (partition.state.interruptions ?? 0) > 0)
+    .map((partition) => ({quarter: partition.state.handle.quarter, partition: partition.state.handle.partition, count: partition.state.interruptions!}))
 }
 
 export interface DetachedRunResult {

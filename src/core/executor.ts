@@ -34,6 +34,10 @@ export interface JobState {
   attempts?: number
   /** Attempts lost to the infrastructure (Spot reclaims), counted apart from application failures. */
   interruptions?: number
+  /** The backend's own reason as it states it (Batch's status reasons), shown beside the worker's. */
+  backendReason?: string
+  /** The backend's name for messages, e.g. `Batch`. */
+  backend?: string
 }
 
 /** What an executor can do, so the core asks instead of branching on names. */
@@ -50,6 +54,15 @@ export interface ExecutorContext {
   environment?: NodeJS.ProcessEnv
 }
 
+/** How a caller follows a submission as it goes. */
+export interface SubmitOptions {
+  /**
+   * Called after each job is accepted, with every handle so far: the run record can list the jobs that exist even
+   * when a later submission fails.
+   */
+  onSubmitted?: (handles: JobHandle[]) => Promise<void>
+}
+
 /** Runs partitions somewhere: child processes, Docker containers, AWS Batch jobs. */
 export interface Executor {
   readonly name: string
@@ -57,7 +70,7 @@ export interface Executor {
   /** Checks and prepares what jobs need (an image present, a job definition registered). */
   prepare(run: RunRecord): Promise<void>
   /** Submits partitions; at most `parallel` run at the same time. */
-  submit(run: RunRecord, jobs: PartitionJob[]): Promise<JobHandle[]>
+  submit(run: RunRecord, jobs: PartitionJob[], options?: SubmitOptions): Promise<JobHandle[]>
   /** The state of each handle, in the same order. */
   status(handles: JobHandle[]): Promise<JobState[]>
   /** A job's log lines. */

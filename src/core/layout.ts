@@ -30,6 +30,11 @@ export function themesJobsKey(runId: string): string {
   return `runs/${runId}/themes/jobs.json`
 }
 
+/** Where the Batch executor notes each job it submitted for a run (and its log streams), one file per job. */
+export function batchJobsPrefix(runId: string): string {
+  return `runs/${runId}/batch-jobs/`
+}
+
 /** The run record of a run. */
 export function runRecordKey(runId: string): string {
   return `runs/${runId}/run.json`

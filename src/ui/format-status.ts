@@ -16,7 +16,7 @@ export function formatRunStatus(report: RunStatusReport, color: boolean): string
     lines.push(`  monitor: ${report.monitor.detached ? 'detached ' : ''}pid ${report.monitor.pid} on ${report.monitor.host} (${alive})${report.monitor.logFile ? `, log ${report.monitor.logFile}` : ''}`)
   }
   const {totals} = report
-  lines.push(`  firms ${totals.firmsDone}/${totals.firms} done, ${totals.firmsFailed} failed, ${totals.firmsCommitted} committed`)
+  lines.push(`  firms ${totals.firmsDone}/${totals.firms} done, ${totals.firmsFailed} failed, ${totals.firmsCommitted} committed${totals.interruptions > 0 ? `; ${totals.interruptions} attempts lost to Spot reclaims` : ''}`)
   lines.push('')
   lines.push(
     formatTable(
@@ -29,7 +29,7 @@ export function formatRunStatus(report: RunStatusReport, color: boolean): string
         partition.firmsFailed,
         partition.rate > 0 ? `${partition.rate.toFixed(2)}/s` : '',
         partition.etaSeconds === undefined ? '' : formatDuration(partition.etaSeconds),
-        partition.attempt ?? '',
+        `${partition.attempt ?? ''}${partition.interruptions > 0 ? ` (${partition.interruptions} Spot)` : ''}`,
         partition.pid ? `${partition.pid}@${partition.host}` : '',
         partition.reason ?? '',
       ]),

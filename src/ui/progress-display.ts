@@ -1,6 +1,7 @@
 import type {PartitionView, RunView} from '../core/run/monitor-run.js'
 import {estimateSecondsLeft} from '../core/progress.js'
 import {partitionName} from '../core/layout.js'
+import {partitionReason} from '../core/run/partition-reason.js'
 
 /** Shows a run's progress: a live table on a terminal, plain lines (one per change worth telling) elsewhere. */
 export class ProgressDisplay {
@@ -74,7 +75,8 @@ function describePartition(partition: PartitionView): string {
     `${progress.firmsFailed} failed`,
     `${progress.rate.toFixed(2)} firms/s`,
     eta === undefined ? '' : `ETA ${formatDuration(eta)}`,
-    state.phase === 'failed' ? `failed: ${progress.reason ?? state.reason ?? ''}` : state.phase,
+    state.phase === 'failed' ? `failed: ${partitionReason(state, progress) ?? ''}` : state.phase,
+    state.interruptions ? `${state.interruptions} Spot reclaim${state.interruptions > 1 ? 's' : ''}` : '',
   ]
   return parts.filter(Boolean).join('  ')
 }

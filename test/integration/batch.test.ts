@@ -121,6 +121,8 @@ describe('AWS Batch executor against the wire-level fake (real SDK clients)', ()
     const result = {exitCode: finished.exitCode ?? -1, stdout: String(finished.stdout), stderr: String(finished.stderr)}
     expect(result.exitCode, diagnose(result.stdout)).toBe(0)
     expect(parseJson<RunResult>(result).status).toBe('succeeded')
+    // The reclaim stays visible after success: per partition in the summary's JSON and in ftm status.
+    expect(parseJson<RunResult>(result).interruptions).toEqual([{quarter, partition: 0, count: 1}])
     expect(child.attempts).toHaveLength(2)
     expect(child.attempts[0]).toMatchObject({statusReason: reason})
     expect(child.attempts[0]!.container.exitCode).toBeUndefined()

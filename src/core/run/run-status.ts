@@ -6,6 +6,7 @@ import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../
 import {readJson, type Storage} from '../../storage/storage.js'
 import {themesJobsKey} from '../layout.js'
 import {isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
+import {partitionReason} from './partition-reason.js'
 
 /** One partition in `ftm status`. */
 export interface PartitionStatus {
@@ -20,6 +21,8 @@ export interface PartitionStatus {
   rate: number
   etaSeconds?: number
   attempt?: number
+  /** Attempts lost to Spot reclaims (Batch), counted apart from the worker's own failures. */
+  interruptions: number
   host?: string
   pid?: number
   exitCode?: number
@@ -55,7 +58,7 @@ export interface RunStatusReport {
   partitions: PartitionStatus[]
   /** Themes jobs submitted for the run (`ftm themes` or themes.enabled on Batch); empty when there are none. */
   themes: ThemesJobStatus[]
-  totals: {firms: number; firmsDone: number; firmsFailed: number; firmsCommitted: number; phases: Record<JobPhase, number>}
+  totals: {firms: number; firmsDone: number; firmsFailed: number; firmsCommitted: number; interruptions: number; phases: Record<JobPhase, number>}
 }
 
 /**
@@ -108,6 +111,7 @@ export async function readRunStatus(storage: Storage, runId: string, environment
       firmsDone: sum((partition) => partition.firmsDone),
       firmsFailed: sum((partition) => partition.firmsFailed),
       firmsCommitted: sum((partition) => partition.firmsCommitted),
+      interruptions: sum((partition) => partition.interruptions),
       phases,
     },
   }
@@ -154,7 +158,8 @@ function describePartition(state: JobState, progress: PartitionProgress | undefi
     host: progress?.host,
     pid: progress?.pid,
     exitCode: state.exitCode ?? progress?.exitCode,
-    reason: state.phase === 'succeeded' ? undefined : (progress?.reason ?? state.reason),
+    interruptions: state.interruptions ?? 0,
+    reason: partitionReason(state, progress),
     updatedAt: progress?.updatedAt,
   }
 }

@@ -10,6 +10,7 @@ import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
 import {claimMonitorLease, isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
+import {partitionReason} from './partition-reason.js'
 import {partitionJobs, planRecord} from './plan-record.js'
 
 export interface RunCallbacks {
@@ -52,9 +53,10 @@ export interface RunOutcome {
 /** Plans a run, writes its manifests and record, runs its partitions on the chosen executor and waits for them. */
 export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   const executor = await createExecutor(options.config.executor, {storage: openStorage(options.config.root), environment: options.environment})
-  const {storage, record} = await createRun({...options, executorName: executor.name})
+  // The preflight (a disabled queue, a missing image) runs before the record exists: a refused run leaves none behind.
+  const {storage, record} = await createRun({...options, executorName: executor.name, beforeWrite: (planned) => executor.prepare(planned)})
   if (options.detach) return detach(storage, executor, record, options)
-  return execute(storage, executor, record, options)
+  return execute(storage, executor, record, {...options, prepared: true})
 }
 
 /** Starts a recorded run without watching it: the executor's jobs go on alone, or a detached monitor feeds them. */
@@ -62,8 +64,7 @@ async function detach(storage: Storage, executor: Executor, record: RunRecord, o
   options.onStart?.(record)
   const view: RunView = {runId: record.id, partitions: [], finished: false}
   if (executor.capabilities.detached) {
-    await executor.prepare(record)
-    record.jobs = await executor.submit(record, partitionJobs(storage, record))
+    record.jobs = await executor.submit(record, partitionJobs(storage, record), {onSubmitted: (handles) => recordJobs(storage, record, [], handles)})
     await writeRunRecord(storage, record)
     return {record, view, exitCode: ExitCode.ok, detached: {}}
   }
@@ -72,9 +73,17 @@ async function detach(storage: Storage, executor: Executor, record: RunRecord, o
 }
 
 /** Plans a run and writes its manifests and run record (status running), without starting anything. */
-export async function createRun(options: {config: Config; executorName: string; now?: () => Date; onWarning?: (message: string) => void}): Promise<{storage: Storage; record: RunRecord}> {
+export async function createRun(options: {
+  config: Config
+  executorName: string
+  now?: () => Date
+  onWarning?: (message: string) => void
+  /** Runs on the planned record before anything is written; throwing leaves storage as it was. */
+  beforeWrite?: (record: RunRecord) => Promise<void>
+}): Promise<{storage: Storage; record: RunRecord}> {
   const storage = openStorage(options.config.root)
   const {record, manifests} = await planRecord({...options, storage, status: 'running', now: options.now?.()})
+  await options.beforeWrite?.(record)
   for (const manifest of manifests) await writeManifest(storage, manifest)
   await writeRunRecord(storage, record)
   return {storage, record}
@@ -105,12 +114,23 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   return execute(storage, executor, record, options)
 }
 
-async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
+/**
+ * Writes the jobs submitted so far into the run record, so cancel and status see them before submission ends; the
+ * earlier jobs of partitions not resubmitted yet stay listed.
+ */
+async function recordJobs(storage: Storage, record: RunRecord, earlier: readonly JobHandle[], handles: JobHandle[]): Promise<void> {
+  const resubmitted = new Set(handles.map((handle) => `${handle.quarter}/${handle.partition}`))
+  record.jobs = [...earlier.filter((handle) => !resubmitted.has(`${handle.quarter}/${handle.partition}`)), ...handles]
+  await writeRunRecord(storage, record)
+}
+
+async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal; prepared?: boolean}): Promise<RunOutcome> {
   options.onStart?.(record)
   await claimMonitorLease(storage, record.id)
-  await executor.prepare(record)
+  if (!options.prepared) await executor.prepare(record)
   const jobs = partitionJobs(storage, record)
-  const handles: JobHandle[] = await executor.submit(record, jobs)
+  const earlier = record.jobs
+  const handles: JobHandle[] = await executor.submit(record, jobs, {onSubmitted: (submitted) => recordJobs(storage, record, earlier, submitted)})
   record.jobs = handles
   await writeRunRecord(storage, record)
 
@@ -124,7 +144,7 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   const cancelled = options.signal?.aborted || view.partitions.some((partition) => partition.state.phase === 'cancelled')
   record.status = cancelled ? 'cancelled' : failed.length > 0 ? 'failed' : 'succeeded'
   if (failed.length > 0) {
-    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partition.progress?.reason ?? partition.state.reason}`).join('; ')
+    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partitionReason(partition.state, partition.progress) ?? 'failed'}`).join('; ')
   } else if (cancelled) {
     record.reason = 'cancelled; partitions committed what they had finished'
   }

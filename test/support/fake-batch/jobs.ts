@@ -46,6 +46,8 @@ export interface FakeJob {
 /** The job table: SubmitJob's validation, lookups and the JobDetail/JobSummary shapes. */
 export class JobTable {
   readonly jobs = new Map<string, FakeJob>()
+  /** Jobs DescribeJobs no longer answers for, as Batch forgets old finished jobs. */
+  readonly forgotten = new Set<string>()
 
   constructor(readonly resources: Resources) {}
 
@@ -101,7 +103,7 @@ export class JobTable {
   describe(body: Record<string, unknown>): unknown {
     const ids = (body.jobs ?? []) as string[]
     if (ids.length > 100) throw clientError('DescribeJobs takes at most 100 job ids')
-    return {jobs: ids.flatMap((id) => (this.jobs.has(id) ? [this.detail(this.jobs.get(id)!)] : []))}
+    return {jobs: ids.flatMap((id) => (this.jobs.has(id) && !this.forgotten.has(id) ? [this.detail(this.jobs.get(id)!)] : []))}
   }
 
   /** ListJobs: one of jobQueue or arrayJobId; without jobStatus (and filters) only RUNNING jobs come back. */
@@ -126,6 +128,16 @@ export class JobTable {
     }
     const result = page(found, body.maxResults as number | undefined, body.nextToken as string | undefined, filter ? 100 : 1000)
     return {jobSummaryList: result.items.map((job) => this.summary(job)), ...(result.nextToken ? {nextToken: result.nextToken} : {})}
+  }
+
+  /** Makes DescribeJobs forget finished jobs (an array job with its children), as Batch does after a while. */
+  forget(jobIds: string[]): void {
+    for (const id of jobIds) {
+      const job = this.get(id)
+      if (job.status !== 'SUCCEEDED' && job.status !== 'FAILED') throw new Error(`job ${id} is ${job.status}: Batch forgets only finished jobs`)
+      this.forgotten.add(id)
+      for (const child of job.size !== undefined ? this.children(job) : []) this.forgotten.add(child.jobId)
+    }
   }
 
   arn(job: FakeJob): string {

@@ -32,6 +32,8 @@ export class Scheduler {
   capacityProblem?: string
   /** While true, nothing moves (e.g. array children not yet spawned right after SubmitJob). */
   paused = false
+  /** Images whose pull fails: their attempts end in STARTING with ECS's CannotPullContainerError. */
+  readonly unpullableImages = new Set<string>()
 
   constructor(
     private readonly table: JobTable,
@@ -106,6 +108,11 @@ export class Scheduler {
   private run(job: FakeJob, now: number): void {
     const attempt = job.current!
     const properties = job.definition.containerProperties
+    const image = String(properties.image)
+    if (this.unpullableImages.has(image)) {
+      const reason = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${image}: not found`
+      return this.endAttempt(job, {statusReason: 'Task failed to start', reason}, now, false)
+    }
     const logOptions = ((properties.logConfiguration as {options?: Record<string, string>} | undefined)?.options ?? {})
     const group = logOptions['awslogs-group'] ?? '/aws/batch/job'
     const stream = `${(logOptions['awslogs-stream-prefix'] ?? job.definition.jobDefinitionName).slice(0, 200)}/default/${attempt.container.taskArn!.split('/').at(-1)}`

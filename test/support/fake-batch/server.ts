@@ -25,7 +25,19 @@ export interface FakeBatch {
   scheduler: Scheduler
   /** Answers the next `count` calls of an operation with HTTP 429 TooManyRequestsException. */
   throttle(operation: string, count: number): void
+  /**
+   * Injects a fault into a Batch or CloudWatch Logs operation: after `after` calls answered normally, the next
+   * `count` (default: all) get HTTP 429 (`throttle`) or 500 ServerException (`server`), and nothing is done for them.
+   */
+  fault(operation: string, fault: Fault): void
   close(): Promise<void>
+}
+
+/** A fault the fake answers an operation with (see `FakeBatch.fault`). */
+export interface Fault {
+  kind: 'throttle' | 'server'
+  after?: number
+  count?: number
 }
 
 const batchOperations: Record<string, string> = {
@@ -61,7 +73,17 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
     stopTimeoutSeconds: options.stopTimeoutSeconds ?? 30,
   })
   const calls: ReceivedCall[] = []
-  const throttled = new Map<string, number>()
+  const faults = new Map<string, Required<Fault>>()
+  const injected = (operation: string): FakeAwsError | undefined => {
+    const fault = faults.get(operation)
+    if (!fault || fault.count <= 0) return undefined
+    if (fault.after > 0) {
+      fault.after--
+      return undefined
+    }
+    fault.count--
+    return fault.kind === 'throttle' ? new FakeAwsError('TooManyRequestsException', 'Too Many Requests', 429) : new FakeAwsError('ServerException', 'Internal server error', 500)
+  }
 
   const batch = (operation: string, body: Record<string, unknown>, size: number): unknown => {
     switch (operation) {
@@ -102,11 +124,8 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
       if (!operation) throw new FakeAwsError('UnknownOperationException', `No operation at ${request.url}`, 404)
       const body = JSON.parse(text || '{}') as Record<string, unknown>
       calls.push({operation, body})
-      const left = throttled.get(operation) ?? 0
-      if (left > 0) {
-        throttled.set(operation, left - 1)
-        throw new FakeAwsError('TooManyRequestsException', 'Too Many Requests', 429)
-      }
+      const fault = injected(operation)
+      if (fault) throw fault
       sendJson(response, logsCall ? logs.handle(operation, body) : batch(operation, body, Buffer.byteLength(text)), contentType)
     } catch (error) {
       sendError(response, error instanceof FakeAwsError ? error : new FakeAwsError('ServerException', String(error), 500), contentType)
@@ -124,7 +143,8 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
     resources,
     logs,
     scheduler,
-    throttle: (operation, count) => void throttled.set(operation, count),
+    throttle: (operation, count) => void faults.set(operation, {kind: 'throttle', after: 0, count}),
+    fault: (operation, fault) => void faults.set(operation, {after: 0, count: Number.POSITIVE_INFINITY, ...fault}),
     close: async () => {
       scheduler.close()
       server.closeAllConnections()
