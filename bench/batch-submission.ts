@@ -28,7 +28,7 @@ try {
       const id = `20261202-0100${String(run).padStart(2, '0')}-${mode === 'incremental' ? 'aaaa' : 'bbbb'}`
       const record = {version: 1, id, status: 'running', config, executor: {name: 'batch', parallel: 2}, plan: [], jobs: [], createdAt: '', updatedAt: ''} as unknown as RunRecord
       const storage = openStorage(root)
-      const jobs = Array.from({length: partitions}, (_, partition) => ({runId: id, quarter: '2024Q1', partition, runRecord: `${root}/runs/${id}/run.json`}))
+      const jobs = Array.from({length: partitions}, (_, partition) => ({runId: id, quarter: '2024Q1', partition, runRecordLocation: `${root}/runs/${id}/run.json`}))
       const executor = new BatchExecutor({storage})
       const start = performance.now()
       const onSubmitted = mode === 'incremental' ? async (handles: RunRecord['jobs']) => writeRunRecord(storage, {...record, jobs: handles}) : undefined
