@@ -3,12 +3,11 @@ import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
 import type {Executor, JobHandle} from '../executor.js'
 import {ExitCode} from '../../base/exit-codes.js'
-import {UserError} from '../../base/errors.js'
 import {readRunRecord, type RunRecord, writeRunRecord} from '../run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
-import {claimMonitorLease, isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
+import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
 import {partitionJobs, planRecord} from './plan-record.js'
 
@@ -84,13 +83,8 @@ export async function createRun(options: {config: Config; executorName: string; 
 export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> {
   const storage = openStorage(options.root)
   const record = await readRunRecord(storage, options.runId)
-  const lease = await readMonitorLease(storage, record.id)
-  if (record.status === 'running' && lease && lease.pid !== process.pid && isMonitorAlive(lease)) {
-    throw new UserError(
-      `Run ${record.id} is still being run by process ${lease.pid} on this machine.`,
-      `Watch it with \`ftm status ${record.id}\`, or stop it with \`ftm cancel ${record.id}\` before resuming.`,
-    )
-  }
+  // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
+  await refuseLiveMonitor(storage, record.id)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
@@ -106,8 +100,9 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
 }
 
 async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
-  options.onStart?.(record)
+  // Atomic: of two `ftm run --resume` at the same moment exactly one gets past this line.
   await claimMonitorLease(storage, record.id)
+  options.onStart?.(record)
   await executor.prepare(record)
   const jobs = partitionJobs(storage, record)
   const handles: JobHandle[] = await executor.submit(record, jobs)
@@ -116,6 +111,8 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
 
   const cancel = (): void => void executor.cancel(handles)
   options.signal?.addEventListener('abort', cancel, {once: true})
+  // A stop that came while the jobs were being submitted fires no event any more: act on it now.
+  if (options.signal?.aborted) cancel()
   const view = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
