@@ -9,6 +9,7 @@ import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
 import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
+import {checkCommittedCoverage, readPartitionLedger} from './partition-ledger.js'
 import {partitionJobs, planRecord} from './plan-record.js'
 
 export interface RunCallbacks {
@@ -103,9 +104,11 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   // Atomic: of two `ftm run --resume` at the same moment exactly one gets past this line.
   await claimMonitorLease(storage, record.id)
   options.onStart?.(record)
-  await executor.prepare(record)
-  const jobs = partitionJobs(storage, record)
-  const handles: JobHandle[] = await executor.submit(record, jobs)
+  // The ledger: partitions done (by their committed firms) or still running are never submitted again.
+  const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record))
+  if (ledger.toStart.length > 0) await executor.prepare(record)
+  const submitted = ledger.toStart.length > 0 ? await executor.submit(record, ledger.toStart) : []
+  const handles: JobHandle[] = [...ledger.kept, ...submitted].sort(byPartition)
   record.jobs = handles
   await writeRunRecord(storage, record)
 
@@ -113,15 +116,18 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   options.signal?.addEventListener('abort', cancel, {once: true})
   // A stop that came while the jobs were being submitted fires no event any more: act on it now.
   if (options.signal?.aborted) cancel()
-  const view = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
+  const watched = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
+  // Success only where the committed firms cover the manifest, whatever the job's exit said.
+  const states = await checkCommittedCoverage(storage, record.id, watched.partitions.map((partition) => partition.state))
+  const view: RunView = {...watched, partitions: watched.partitions.map((partition, index) => ({...partition, state: states[index]!}))}
 
   const failed = view.partitions.filter((partition) => partition.state.phase === 'failed')
   const cancelled = options.signal?.aborted || view.partitions.some((partition) => partition.state.phase === 'cancelled')
   record.status = cancelled ? 'cancelled' : failed.length > 0 ? 'failed' : 'succeeded'
   if (failed.length > 0) {
-    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partition.progress?.reason ?? partition.state.reason}`).join('; ')
+    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${failureReason(partition)}`).join('; ')
   } else if (cancelled) {
     record.reason = 'cancelled; partitions committed what they had finished'
   }
@@ -129,4 +135,14 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   await writeRunRecord(storage, record)
   const exitCode = record.status === 'succeeded' ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
   return {record, view, exitCode}
+}
+
+function byPartition(a: JobHandle, b: JobHandle): number {
+  return a.quarter === b.quarter ? a.partition - b.partition : a.quarter < b.quarter ? -1 : 1
+}
+
+/** The worker's own reason, unless it reported success: then the executor's (a coverage check's) reason. */
+function failureReason(partition: RunView['partitions'][number]): string | undefined {
+  const progress = partition.progress
+  return progress?.reason && progress.exitCode !== ExitCode.ok ? progress.reason : (partition.state.reason ?? progress?.reason)
 }

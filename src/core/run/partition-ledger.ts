@@ -1,0 +1,73 @@
+import type {Executor, JobHandle, JobState, PartitionJob} from '../executor.js'
+import {readManifest} from '../manifest.js'
+import type {RunRecord} from '../run-record.js'
+import type {Storage} from '../../storage/storage.js'
+import {partitionKey, readCommittedFirms} from './committed-firms.js'
+
+/** What a run's storage and its executor say about each partition before anything is (re)submitted. */
+export interface PartitionLedger {
+  /** Partitions whose committed firms cover their manifest: never submitted again. */
+  done: PartitionJob[]
+  /** Partitions with a job the record knows that is still pending or running: watched, not submitted again. */
+  running: PartitionJob[]
+  /** Partitions neither done nor running: the only ones to submit. */
+  toStart: PartitionJob[]
+  /** The recorded handles of the done and running partitions, to watch beside the new ones. */
+  kept: JobHandle[]
+}
+
+/**
+ * Reads a run's ledger: each partition's committed firms (from the data) against its manifest, and the live state
+ * of every job the run record knows (asked of the executor). A run that never committed anything reads no Parquet.
+ */
+export async function readPartitionLedger(storage: Storage, executor: Executor, record: RunRecord, jobs: PartitionJob[]): Promise<PartitionLedger> {
+  const [committed, states] = await Promise.all([
+    readCommittedFirms(storage, record.id, jobs),
+    record.jobs.length > 0 ? executor.status(record.jobs) : Promise.resolve([] as JobState[]),
+  ])
+  const liveOf = new Map<string, JobHandle>()
+  const recordedOf = new Map<string, JobHandle>()
+  for (const state of states) {
+    const key = partitionKey(state.handle.quarter, state.handle.partition)
+    recordedOf.set(key, state.handle)
+    if (state.phase === 'pending' || state.phase === 'running') liveOf.set(key, state.handle)
+  }
+  const ledger: PartitionLedger = {done: [], running: [], toStart: [], kept: []}
+  for (const job of jobs) {
+    const key = partitionKey(job.quarter, job.partition)
+    const manifest = await readManifest(storage, record.id, job.quarter, job.partition)
+    const firms = committed.get(key) ?? new Set<string>()
+    const covered = manifest !== undefined && manifest.firms.every((firm) => firms.has(firm.id))
+    const recorded = liveOf.get(key) ?? recordedOf.get(key)
+    if (covered) ledger.done.push(job)
+    else if (liveOf.has(key)) ledger.running.push(job)
+    else ledger.toStart.push(job)
+    if ((covered || liveOf.has(key)) && recorded) ledger.kept.push(recorded)
+  }
+  return ledger
+}
+
+/**
+ * Turns "succeeded" into "failed" for partitions whose committed firms do not cover their manifest: a job, container
+ * or process that exits 0 without having committed its firms (a wrong image or entrypoint) is no success.
+ */
+export async function checkCommittedCoverage(storage: Storage, runId: string, states: JobState[]): Promise<JobState[]> {
+  const succeeded = states.filter((state) => state.phase === 'succeeded' && state.handle.partition >= 0)
+  if (succeeded.length === 0) return states
+  const committed = await readCommittedFirms(storage, runId, succeeded.map((state) => state.handle))
+  const checked = new Map<JobState, JobState>()
+  for (const state of succeeded) {
+    const manifest = await readManifest(storage, runId, state.handle.quarter, state.handle.partition)
+    if (!manifest) continue
+    const firms = committed.get(partitionKey(state.handle.quarter, state.handle.partition))!
+    const done = manifest.firms.filter((firm) => firms.has(firm.id)).length
+    if (done < manifest.firms.length) {
+      checked.set(state, {
+        ...state,
+        phase: 'failed',
+        reason: `the worker exited 0 but committed ${done} of ${manifest.firms.length} firms: check the image's entrypoint`,
+      })
+    }
+  }
+  return states.map((state) => checked.get(state) ?? state)
+}
