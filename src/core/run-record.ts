@@ -1,5 +1,6 @@
 import type {Config} from './config/schema.js'
 import type {JobHandle} from './executor.js'
+import type {SourceFingerprint} from './run/source-fingerprint.js'
 import {runRecordKey} from './layout.js'
 import type {Quarter} from '../base/quarter.js'
 import {readJson, type Storage, writeJson} from '../storage/storage.js'
@@ -29,6 +30,8 @@ export interface RunRecord {
   /** The storage root, as an absolute path or URI. */
   root: string
   source: string
+  /** The source file as it was when the run was planned; a resume stops when it changed. */
+  sourceFingerprint?: SourceFingerprint
   plan: QuarterPlan[]
   config: Config
   executor: {name: string; parallel: number}

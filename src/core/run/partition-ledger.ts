@@ -8,7 +8,7 @@ import {partitionKey, readCommittedFirms} from './committed-firms.js'
 export interface PartitionLedger {
   /** Partitions whose committed firms cover their manifest: never submitted again. */
   done: PartitionJob[]
-  /** Partitions with a job the record knows that is still pending or running: watched, not submitted again. */
+  /** Partitions with a job the record knows that is running (or queued, on a detached executor): watched, not submitted again. */
   running: PartitionJob[]
   /** Partitions neither done nor running: the only ones to submit. */
   toStart: PartitionJob[]
@@ -30,7 +30,9 @@ export async function readPartitionLedger(storage: Storage, executor: Executor, 
   for (const state of states) {
     const key = partitionKey(state.handle.quarter, state.handle.partition)
     recordedOf.set(key, state.handle)
-    if (state.phase === 'pending' || state.phase === 'running') liveOf.set(key, state.handle)
+    // Pending is live only where jobs go on without the CLI (a Batch queue); a process or container a dead
+    // monitor never started will not start by itself.
+    if (state.phase === 'running' || (state.phase === 'pending' && executor.capabilities.detached)) liveOf.set(key, state.handle)
   }
   const ledger: PartitionLedger = {done: [], running: [], toStart: [], kept: []}
   for (const job of jobs) {

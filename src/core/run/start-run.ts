@@ -11,6 +11,7 @@ import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor
 import {monitorRun, type RunView} from './monitor-run.js'
 import {checkCommittedCoverage, readPartitionLedger} from './partition-ledger.js'
 import {partitionJobs, planRecord} from './plan-record.js'
+import {checkSourceUnchanged} from './source-fingerprint.js'
 
 export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
@@ -86,6 +87,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   const record = await readRunRecord(storage, options.runId)
   // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
   await refuseLiveMonitor(storage, record.id)
+  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
