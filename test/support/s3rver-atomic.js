@@ -3,6 +3,7 @@
 //   torn mix (s3rver answers before its file is written, and reads size and bytes at different moments);
 // - a PUT with `If-None-Match: *` fails with 412 PreconditionFailed when the key exists, and of two such PUTs at the
 //   same moment exactly one succeeds (s3rver ignores the header).
+import {Buffer} from 'node:buffer'
 import {createHash, randomBytes} from 'node:crypto'
 import {mkdir, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
