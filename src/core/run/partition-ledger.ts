@@ -1,4 +1,4 @@
-import type {Executor, JobHandle, JobState, PartitionJob} from '../executor.js'
+import {type Executor, isFinished, type JobHandle, type JobState, type PartitionJob} from '../executor.js'
 import {readManifest} from '../manifest.js'
 import type {RunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
@@ -12,8 +12,10 @@ export interface PartitionLedger {
   running: PartitionJob[]
   /** Partitions neither done nor running: the only ones to submit. */
   toStart: PartitionJob[]
-  /** The recorded handles of the done and running partitions, to watch beside the new ones. */
+  /** The recorded handles of the done partitions, to watch beside the new ones. */
   kept: JobHandle[]
+  /** The recorded handles of the running partitions. */
+  runningHandles: JobHandle[]
 }
 
 /**
@@ -34,7 +36,7 @@ export async function readPartitionLedger(storage: Storage, executor: Executor, 
     // monitor never started will not start by itself.
     if (state.phase === 'running' || (state.phase === 'pending' && executor.capabilities.detached)) liveOf.set(key, state.handle)
   }
-  const ledger: PartitionLedger = {done: [], running: [], toStart: [], kept: []}
+  const ledger: PartitionLedger = {done: [], running: [], toStart: [], kept: [], runningHandles: []}
   for (const job of jobs) {
     const key = partitionKey(job.quarter, job.partition)
     const manifest = await readManifest(storage, record.id, job.quarter, job.partition)
@@ -44,32 +46,32 @@ export async function readPartitionLedger(storage: Storage, executor: Executor, 
     if (covered) ledger.done.push(job)
     else if (liveOf.has(key)) ledger.running.push(job)
     else ledger.toStart.push(job)
-    if ((covered || liveOf.has(key)) && recorded) ledger.kept.push(recorded)
+    if (covered && recorded) ledger.kept.push(recorded)
+    else if (!covered && liveOf.has(key)) ledger.runningHandles.push(liveOf.get(key)!)
   }
   return ledger
 }
 
 /**
- * Turns "succeeded" into "failed" for partitions whose committed firms do not cover their manifest: a job, container
- * or process that exits 0 without having committed its firms (a wrong image or entrypoint) is no success.
+ * Judges finished partitions by their data: one whose committed firms cover its manifest succeeded, whatever its
+ * last job said (a worker stopped after committing everything, a job of an earlier submission); one that "succeeded"
+ * without them failed: a job, container or process that exits 0 without committing (a wrong image or entrypoint).
  */
-export async function checkCommittedCoverage(storage: Storage, runId: string, states: JobState[]): Promise<JobState[]> {
-  const succeeded = states.filter((state) => state.phase === 'succeeded' && state.handle.partition >= 0)
-  if (succeeded.length === 0) return states
-  const committed = await readCommittedFirms(storage, runId, succeeded.map((state) => state.handle))
-  const checked = new Map<JobState, JobState>()
-  for (const state of succeeded) {
+export async function judgeByCommittedFirms(storage: Storage, runId: string, states: JobState[]): Promise<JobState[]> {
+  const finished = states.filter((state) => isFinished(state.phase) && state.handle.partition >= 0)
+  if (finished.length === 0) return states
+  const committed = await readCommittedFirms(storage, runId, finished.map((state) => state.handle))
+  const judged = new Map<JobState, JobState>()
+  for (const state of finished) {
     const manifest = await readManifest(storage, runId, state.handle.quarter, state.handle.partition)
     if (!manifest) continue
     const firms = committed.get(partitionKey(state.handle.quarter, state.handle.partition))!
     const done = manifest.firms.filter((firm) => firms.has(firm.id)).length
-    if (done < manifest.firms.length) {
-      checked.set(state, {
-        ...state,
-        phase: 'failed',
-        reason: `the worker exited 0 but committed ${done} of ${manifest.firms.length} firms: check the image's entrypoint`,
-      })
+    if (done === manifest.firms.length && state.phase !== 'succeeded') {
+      judged.set(state, {handle: state.handle, phase: 'succeeded', backendStatus: `${state.backendStatus ?? state.phase}; every firm committed`, attempts: state.attempts, interruptions: state.interruptions})
+    } else if (done < manifest.firms.length && state.phase === 'succeeded') {
+      judged.set(state, {...state, phase: 'failed', reason: `the worker exited 0 but committed ${done} of ${manifest.firms.length} firms: check the image's entrypoint`})
     }
   }
-  return states.map((state) => checked.get(state) ?? state)
+  return states.map((state) => judged.get(state) ?? state)
 }

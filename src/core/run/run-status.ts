@@ -6,7 +6,7 @@ import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../
 import {readJson, type Storage} from '../../storage/storage.js'
 import {themesJobsKey} from '../layout.js'
 import {isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
-import {checkCommittedCoverage} from './partition-ledger.js'
+import {judgeByCommittedFirms} from './partition-ledger.js'
 
 /** One partition in `ftm status`. */
 export interface PartitionStatus {
@@ -69,8 +69,8 @@ export async function readRunStatus(storage: Storage, runId: string, environment
   const monitorAlive = isMonitorAlive(lease)
   const executor = runExecutor(storage, record, environment)
   const [reported, themes] = await Promise.all([jobStates(record, executor), themesJobStates(storage, record, executor)])
-  // A partition succeeded only when its committed firms cover its manifest (a job that exits 0 without working fails).
-  const states = await checkCommittedCoverage(storage, runId, reported)
+  // A finished partition succeeded exactly when its committed firms cover its manifest (a job that exits 0 without working fails).
+  const states = await judgeByCommittedFirms(storage, runId, reported)
   const progressOf = new Map(progress.map((entry) => [`${entry.quarter}/${entry.partition}`, entry]))
   const partitions = states.map((state) => describePartition(state, progressOf.get(`${state.handle.quarter}/${state.handle.partition}`)))
   if (record.status !== 'running') for (const partition of partitions) if (partition.phase === 'pending') partition.reason = 'never started'

@@ -9,7 +9,7 @@ import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
 import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
-import {checkCommittedCoverage, readPartitionLedger} from './partition-ledger.js'
+import {judgeByCommittedFirms, readPartitionLedger} from './partition-ledger.js'
 import {partitionJobs, planRecord} from './plan-record.js'
 import {checkSourceUnchanged} from './source-fingerprint.js'
 
@@ -108,9 +108,14 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   options.onStart?.(record)
   // The ledger: partitions done (by their committed firms) or still running are never submitted again.
   const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record))
-  if (ledger.toStart.length > 0) await executor.prepare(record)
-  const submitted = ledger.toStart.length > 0 ? await executor.submit(record, ledger.toStart) : []
-  const handles: JobHandle[] = [...ledger.kept, ...submitted].sort(byPartition)
+  // Where jobs go on without the CLI (Batch) a running job is only watched. Elsewhere its worker was left by a killed
+  // monitor: the executor is handed the partition and waits for that worker inside its --parallel limit (the process
+  // executor) or refuses to start beside it (Docker), never starting a second one.
+  const detached = executor.capabilities.detached
+  const toSubmit = detached ? ledger.toStart : [...ledger.running, ...ledger.toStart]
+  if (toSubmit.length > 0) await executor.prepare(record)
+  const submitted = toSubmit.length > 0 ? await executor.submit(record, toSubmit) : []
+  const handles: JobHandle[] = [...ledger.kept, ...(detached ? ledger.runningHandles : []), ...submitted].sort(byPartition)
   record.jobs = handles
   await writeRunRecord(storage, record)
 
@@ -121,8 +126,8 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   const watched = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
-  // Success only where the committed firms cover the manifest, whatever the job's exit said.
-  const states = await checkCommittedCoverage(storage, record.id, watched.partitions.map((partition) => partition.state))
+  // Finished partitions are judged by their committed firms against the manifest, whatever the job's exit said.
+  const states = await judgeByCommittedFirms(storage, record.id, watched.partitions.map((partition) => partition.state))
   const view: RunView = {...watched, partitions: watched.partitions.map((partition, index) => ({...partition, state: states[index]!}))}
 
   const failed = view.partitions.filter((partition) => partition.state.phase === 'failed')

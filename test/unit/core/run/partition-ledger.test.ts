@@ -4,7 +4,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Executor, JobHandle, JobPhase, JobState, PartitionJob} from '../../../../src/core/executor.js'
 import {writeManifest} from '../../../../src/core/manifest.js'
-import {checkCommittedCoverage, readPartitionLedger} from '../../../../src/core/run/partition-ledger.js'
+import {judgeByCommittedFirms, readPartitionLedger} from '../../../../src/core/run/partition-ledger.js'
 import type {RunRecord} from '../../../../src/core/run-record.js'
 import {PartitionCheckpoints} from '../../../../src/pipeline/checkpoints.js'
 import {failedFirmRows} from '../../../../src/pipeline/output/firm-rows.js'
@@ -67,7 +67,8 @@ describe('the partition ledger', () => {
     expect(ledger.done.map((job) => job.partition)).toEqual([0])
     expect(ledger.running.map((job) => job.partition)).toEqual([1])
     expect(ledger.toStart.map((job) => job.partition)).toEqual([2, 3])
-    expect(ledger.kept.map((handle) => handle.id)).toEqual(['job-0', 'job-1'])
+    expect(ledger.kept.map((handle) => handle.id)).toEqual(['job-0'])
+    expect(ledger.runningHandles.map((handle) => handle.id)).toEqual(['job-1'])
   })
 
   it('counts a pending job as live only on an executor whose jobs go on without the CLI', async () => {
@@ -89,11 +90,13 @@ describe('the partition ledger', () => {
     expect(ledger.toStart.map((job) => job.partition)).toEqual([2])
   })
 
-  it('fails a succeeded job whose committed firms do not cover its manifest, naming the count', async () => {
-    const states: JobState[] = [0, 1, 2].map((partition) => ({handle: handleOf(partition), phase: 'succeeded'}))
-    states.push({handle: handleOf(3), phase: 'cancelled'})
-    const checked = await checkCommittedCoverage(storage, runId, states)
-    expect(checked.map((state) => state.phase)).toEqual(['succeeded', 'failed', 'failed', 'cancelled'])
+  it('fails a succeeded job whose committed firms do not cover its manifest, naming the count; a covered one succeeded', async () => {
+    const states: JobState[] = [1, 2].map((partition) => ({handle: handleOf(partition), phase: 'succeeded'}))
+    states.unshift({handle: handleOf(0), phase: 'cancelled', reason: 'stopped after its last commit'})
+    states.push({handle: handleOf(3), phase: 'cancelled'}, {handle: handleOf(3), phase: 'running'})
+    const checked = await judgeByCommittedFirms(storage, runId, states)
+    expect(checked.map((state) => state.phase)).toEqual(['succeeded', 'failed', 'failed', 'cancelled', 'running'])
+    expect(checked[0]!.reason).toBeUndefined()
     expect(checked[1]!.reason).toBe("the worker exited 0 but committed 2 of 3 firms: check the image's entrypoint")
     expect(checked[2]!.reason).toBe("the worker exited 0 but committed 0 of 3 firms: check the image's entrypoint")
   })
