@@ -1,6 +1,7 @@
 import {z} from 'zod'
 import {type Config, configSchema, defaultConfig} from './config/schema.js'
 import type {JobHandle} from './executor.js'
+import type {SourceFingerprint} from './run/source-fingerprint.js'
 import {runRecordKey} from './layout.js'
 import {ftmVersion} from './package-root.js'
 import type {Quarter} from '../base/quarter.js'
@@ -34,6 +35,8 @@ export interface RunRecord {
   /** The storage root, as an absolute path or URI. */
   root: string
   source: string
+  /** The source file as it was when the run was planned; a resume stops when it changed. */
+  sourceFingerprint?: SourceFingerprint
   plan: QuarterPlan[]
   config: Config
   executor: {name: string; parallel: number}

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {copyFile, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
+import {copyFile, link, mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Storage} from './storage.js'
 
@@ -65,6 +65,24 @@ export class LocalStorage implements Storage {
 
   async remove(key: string): Promise<void> {
     await rm(this.localPath(key), {force: true})
+  }
+
+  async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
+    // The content goes to a temporary file first; link() then puts it in place only if the name is free (EEXIST
+    // otherwise), so the winner's file is never seen half-written, unlike an O_EXCL create that is then filled.
+    const target = this.localPath(key)
+    await mkdir(path.dirname(target), {recursive: true})
+    const temporary = `${target}${temporaryMarker}${randomBytes(4).toString('hex')}`
+    try {
+      await writeFile(temporary, data, {flag: 'wx'})
+      await link(temporary, target)
+      return true
+    } catch (error) {
+      if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST') return false
+      throw error
+    } finally {
+      await rm(temporary, {force: true})
+    }
   }
 
   async removeTemporaryFiles(folder: string): Promise<void> {

@@ -7,7 +7,7 @@ import {pipeline} from 'node:stream/promises'
 import type {S3Client} from '@aws-sdk/client-s3'
 import type {S3Settings} from './storage-schema.js'
 import {UserError} from '../base/errors.js'
-import {explainS3Error, isMissingObject} from './s3-errors.js'
+import {explainS3Error, isMissingObject, s3ErrorCode} from './s3-errors.js'
 import type {Storage} from './storage.js'
 
 /** One object of a listing with what tells whether a copy of it is current. */
@@ -77,6 +77,19 @@ export class S3Storage implements Storage {
     try {
       await client.send(new sdk.PutObjectCommand({Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: body.byteLength}))
     } catch (error) {
+      throw explainS3Error(error, 'write', this.location(key))
+    }
+  }
+
+  async createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean> {
+    const body = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    const {client, sdk} = await this.connect()
+    try {
+      // S3's conditional write: 412 when the key exists, 409 when another conditional write of it is in flight.
+      await client.send(new sdk.PutObjectCommand({Bucket: this.bucket, Key: this.objectKey(key), Body: body, ContentLength: body.byteLength, IfNoneMatch: '*'}))
+      return true
+    } catch (error) {
+      if (isConditionLost(error)) return false
       throw explainS3Error(error, 'write', this.location(key))
     }
   }
@@ -204,4 +217,11 @@ export class S3Storage implements Storage {
   private location(key: string): string {
     return `${this.uri}/${key}`
   }
+}
+
+/** True when a conditional write lost: the key exists (412 PreconditionFailed) or another one won the race (409). */
+function isConditionLost(error: unknown): boolean {
+  const status = (error as {$metadata?: {httpStatusCode?: number}})?.$metadata?.httpStatusCode
+  const code = s3ErrorCode(error)
+  return status === 412 || status === 409 || code === 'PreconditionFailed' || code === 'ConditionalRequestConflict'
 }

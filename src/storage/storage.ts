@@ -21,6 +21,11 @@ export interface Storage {
   getFile(key: string, localFile: string): Promise<boolean>
   /** Removes what writers that died mid-write left in a folder (no-op where writes cannot be partial). */
   removeTemporaryFiles(folder: string): Promise<void>
+  /**
+   * Writes an object only if none exists under key, atomically: of two writers at the same moment exactly one
+   * gets true, and readers see the winner's whole content. False when the key already existed.
+   */
+  createIfAbsent(key: string, data: Uint8Array | string): Promise<boolean>
 }
 
 /** Reads and parses a JSON object; undefined when it does not exist. */

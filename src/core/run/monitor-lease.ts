@@ -1,4 +1,5 @@
 import {hostname} from 'node:os'
+import {UserError} from '../../base/errors.js'
 import {readJson, type Storage, writeJson} from '../../storage/storage.js'
 import {isRecordedProcessAlive} from './process-liveness.js'
 
@@ -17,13 +18,45 @@ export function monitorLeaseKey(runId: string): string {
   return `runs/${runId}/monitor.json`
 }
 
-/** Records this process as the run's monitor (keeping what `--detach` wrote when it started this process). */
+/** The folder of a run's monitor claims: one create-if-absent object per monitor that ever took the run. */
+export function monitorClaimsPrefix(runId: string): string {
+  return `runs/${runId}/monitor/claim-`
+}
+
+function claimKey(runId: string, generation: number): string {
+  return `${monitorClaimsPrefix(runId)}${String(generation).padStart(6, '0')}.json`
+}
+
+/**
+ * Makes this process the run's monitor, atomically: it takes the next claim number with a create-if-absent write,
+ * so of two `ftm run --resume` started at the same moment exactly one proceeds. The other, and any process that
+ * finds the latest claim's monitor alive, gets a user error (exit 2) naming that monitor's pid and host. Keeps what
+ * `--detach` wrote about this process when it started it.
+ */
 export async function claimMonitorLease(storage: Storage, runId: string): Promise<MonitorLease> {
+  const generation = (await refuseLiveMonitor(storage, runId)) + 1
   const previous = await readMonitorLease(storage, runId)
-  const spawnedForIt = previous?.host === hostname() && previous.pid === process.pid
+  const spawnedForIt = previous !== undefined && isThisProcess(previous)
   const lease: MonitorLease = {host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), detached: spawnedForIt && previous.detached, logFile: spawnedForIt ? previous.logFile : undefined}
+  if (!(await storage.createIfAbsent(claimKey(runId, generation), `${JSON.stringify(lease, null, 2)}\n`))) {
+    const winner = await readJson<MonitorLease>(storage, claimKey(runId, generation))
+    throw monitorBusy(runId, winner)
+  }
   await writeJson(storage, monitorLeaseKey(runId), lease)
   return lease
+}
+
+/**
+ * Fails with a user error (exit 2) naming the monitor when the run's latest claim belongs to another process that is
+ * alive; returns that claim's number (-1 without one). Monitors on another host cannot be checked: they are trusted
+ * to be gone, as before claims existed.
+ */
+export async function refuseLiveMonitor(storage: Storage, runId: string): Promise<number> {
+  const claims = await storage.list(monitorClaimsPrefix(runId))
+  if (claims.length === 0) return -1
+  const latest = await readJson<MonitorLease>(storage, claims.at(-1)!)
+  if (latest && !isThisProcess(latest) && isMonitorAlive(latest)) throw monitorBusy(runId, latest)
+  return claimGeneration(claims.at(-1)!)
 }
 
 /** The run's monitor lease, if one was ever written. */
@@ -34,4 +67,20 @@ export async function readMonitorLease(storage: Storage, runId: string): Promise
 /** True / false when the monitor's liveness can be told from here (same host); undefined otherwise or without a lease. */
 export function isMonitorAlive(lease: MonitorLease | undefined): boolean | undefined {
   return lease ? isRecordedProcessAlive(lease) : undefined
+}
+
+function claimGeneration(key: string): number {
+  return Number(/claim-(\d+)\.json$/.exec(key)?.[1] ?? -1)
+}
+
+function isThisProcess(lease: MonitorLease): boolean {
+  return lease.host === hostname() && lease.pid === process.pid
+}
+
+function monitorBusy(runId: string, monitor: MonitorLease | undefined): UserError {
+  const who = monitor ? `process ${monitor.pid} on ${monitor.host} (since ${monitor.startedAt})` : 'another process'
+  return new UserError(
+    `Run ${runId} is already being run by ${who}.`,
+    `Watch it with \`ftm status ${runId}\`, or stop it with \`ftm cancel ${runId}\` before resuming.`,
+  )
 }

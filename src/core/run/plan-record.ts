@@ -7,6 +7,7 @@ import {type RunRecord, type RunStatus, runRecordLocation} from '../run-record.j
 import {openSource} from '../../sources/open-source.js'
 import type {Storage} from '../../storage/storage.js'
 import {planRun} from './plan-run.js'
+import {fingerprintSource} from './source-fingerprint.js'
 
 export interface PlanRecordOptions {
   config: Config
@@ -33,6 +34,7 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
     ftmVersion,
     root: storage.uri,
     source: config.source!,
+    sourceFingerprint: await fingerprintSource(config.source!),
     plan: plan.quarters,
     config,
     executor: {name: options.executorName, parallel: config.parallel},

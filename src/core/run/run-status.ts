@@ -7,6 +7,7 @@ import {readJson, type Storage} from '../../storage/storage.js'
 import {themesJobsKey} from '../layout.js'
 import {isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
 import {partitionReason} from './partition-reason.js'
+import {judgeByCommittedFirms} from './partition-ledger.js'
 
 /** One partition in `ftm status`. */
 export interface PartitionStatus {
@@ -70,7 +71,9 @@ export async function readRunStatus(storage: Storage, runId: string, environment
   const [lease, progress] = await Promise.all([readMonitorLease(storage, runId), readRunProgress(storage, runId)])
   const monitorAlive = isMonitorAlive(lease)
   const executor = runExecutor(storage, record, environment)
-  const [states, themes] = await Promise.all([jobStates(record, executor), themesJobStates(storage, record, executor)])
+  const [reported, themes] = await Promise.all([jobStates(record, executor), themesJobStates(storage, record, executor)])
+  // A finished partition succeeded exactly when its committed firms cover its manifest (a job that exits 0 without working fails).
+  const states = await judgeByCommittedFirms(storage, runId, reported)
   const progressOf = new Map(progress.map((entry) => [`${entry.quarter}/${entry.partition}`, entry]))
   const partitions = states.map((state) => describePartition(state, progressOf.get(`${state.handle.quarter}/${state.handle.partition}`)))
   if (record.status !== 'running') for (const partition of partitions) if (partition.phase === 'pending') partition.reason = 'never started'

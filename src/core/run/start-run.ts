@@ -3,15 +3,16 @@ import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
 import type {Executor, JobHandle} from '../executor.js'
 import {ExitCode} from '../../base/exit-codes.js'
-import {UserError} from '../../base/errors.js'
 import {readRunRecord, type RunRecord, writeRunRecord} from '../run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
 import {spawnDetachedMonitor} from './detach-run.js'
-import {claimMonitorLease, isMonitorAlive, type MonitorLease, readMonitorLease} from './monitor-lease.js'
+import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor-lease.js'
 import {monitorRun, type RunView} from './monitor-run.js'
 import {partitionReason} from './partition-reason.js'
+import {judgeByCommittedFirms, readPartitionLedger} from './partition-ledger.js'
 import {partitionJobs, planRecord} from './plan-record.js'
+import {checkSourceUnchanged} from './source-fingerprint.js'
 
 export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
@@ -93,13 +94,9 @@ export async function createRun(options: {
 export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> {
   const storage = openStorage(options.root)
   const record = await readRunRecord(storage, options.runId)
-  const lease = await readMonitorLease(storage, record.id)
-  if (record.status === 'running' && lease && lease.pid !== process.pid && isMonitorAlive(lease)) {
-    throw new UserError(
-      `Run ${record.id} is still being run by process ${lease.pid} on this machine.`,
-      `Watch it with \`ftm status ${record.id}\`, or stop it with \`ftm cancel ${record.id}\` before resuming.`,
-    )
-  }
+  // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
+  await refuseLiveMonitor(storage, record.id)
+  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
@@ -125,26 +122,39 @@ async function recordJobs(storage: Storage, record: RunRecord, earlier: readonly
 }
 
 async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal; prepared?: boolean}): Promise<RunOutcome> {
-  options.onStart?.(record)
+  // Atomic: of two `ftm run --resume` at the same moment exactly one gets past this line.
   await claimMonitorLease(storage, record.id)
-  if (!options.prepared) await executor.prepare(record)
-  const jobs = partitionJobs(storage, record)
+  options.onStart?.(record)
+  // The ledger: partitions done (by their committed firms) or still running are never submitted again.
+  const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record))
+  // Where jobs go on without the CLI (Batch) a running job is only watched. Elsewhere its worker was left by a killed
+  // monitor: the executor is handed the partition and waits for that worker inside its --parallel limit (the process
+  // executor) or refuses to start beside it (Docker), never starting a second one.
+  const detached = executor.capabilities.detached
+  const toSubmit = detached ? ledger.toStart : [...ledger.running, ...ledger.toStart]
+  if (toSubmit.length > 0 && !options.prepared) await executor.prepare(record)
   const earlier = record.jobs
-  const handles: JobHandle[] = await executor.submit(record, jobs, {onSubmitted: (submitted) => recordJobs(storage, record, earlier, submitted)})
+  const submitted = toSubmit.length > 0 ? await executor.submit(record, toSubmit, {onSubmitted: (handles) => recordJobs(storage, record, earlier, handles)}) : []
+  const handles: JobHandle[] = [...ledger.kept, ...(detached ? ledger.runningHandles : []), ...submitted].sort(byPartition)
   record.jobs = handles
   await writeRunRecord(storage, record)
 
   const cancel = (): void => void executor.cancel(handles)
   options.signal?.addEventListener('abort', cancel, {once: true})
-  const view = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
+  // A stop that came while the jobs were being submitted fires no event any more: act on it now.
+  if (options.signal?.aborted) cancel()
+  const watched = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
+  // Finished partitions are judged by their committed firms against the manifest, whatever the job's exit said.
+  const states = await judgeByCommittedFirms(storage, record.id, watched.partitions.map((partition) => partition.state))
+  const view: RunView = {...watched, partitions: watched.partitions.map((partition, index) => ({...partition, state: states[index]!}))}
 
   const failed = view.partitions.filter((partition) => partition.state.phase === 'failed')
   const cancelled = options.signal?.aborted || view.partitions.some((partition) => partition.state.phase === 'cancelled')
   record.status = cancelled ? 'cancelled' : failed.length > 0 ? 'failed' : 'succeeded'
   if (failed.length > 0) {
-    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partitionReason(partition.state, partition.progress) ?? 'failed'}`).join('; ')
+    record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${failureReason(partition)}`).join('; ')
   } else if (cancelled) {
     record.reason = 'cancelled; partitions committed what they had finished'
   }
@@ -152,4 +162,17 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   await writeRunRecord(storage, record)
   const exitCode = record.status === 'succeeded' ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
   return {record, view, exitCode}
+}
+
+function byPartition(a: JobHandle, b: JobHandle): number {
+  return a.quarter === b.quarter ? a.partition - b.partition : a.quarter < b.quarter ? -1 : 1
+}
+
+/** The worker's own reason, unless it reported success: then the executor's (a coverage check's) reason. */
+function failureReason(partition: RunView['partitions'][number]): string | undefined {
+  const progress = partition.progress
+  // The worker's reason when it failed; else the ledger's judgement (committed firms short of the manifest); the
+  // backend's own words (Batch's timeout, a Spot reclaim) beside either.
+  const failedWorker = progress?.reason && progress.exitCode !== ExitCode.ok ? progress : undefined
+  return partitionReason(partition.state, failedWorker) ?? partition.state.reason ?? progress?.reason
 }

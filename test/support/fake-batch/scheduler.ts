@@ -9,6 +9,8 @@ import {clientError} from './wire.js'
 /** How the fake "runs a container": the command for every image (the process path: the built CLI's worker). */
 export interface SchedulerOptions {
   command: {file: string; arguments: string[]}
+  /** Images that run something else than `command` (e.g. an entrypoint that exits 0 without working), by image name. */
+  images?: Record<string, {file: string; arguments: string[]}>
   /** The environment every container starts from (PATH and the like); the job's variables are added to it. */
   baseEnvironment: NodeJS.ProcessEnv
   /** GPUs on the fake host, handed out exclusively (NVIDIA_VISIBLE_DEVICES). */
@@ -138,7 +140,8 @@ export class Scheduler {
     job.startedAt = now
     this.logs.createStream(group, stream)
     this.setStatus(job, 'RUNNING')
-    const child = spawn(this.options.command.file, this.options.command.arguments, {env: environment, stdio: ['ignore', 'pipe', 'pipe']})
+    const command = this.options.images?.[String(job.definition.containerProperties.image)] ?? this.options.command
+    const child = spawn(command.file, command.arguments, {env: environment, stdio: ['ignore', 'pipe', 'pipe']})
     this.processes.set(job.jobId, child)
     for (const output of [child.stdout, child.stderr]) createInterface({input: output}).on('line', (line) => this.logs.append(group, stream, line))
     const seconds = job.timeout?.attemptDurationSeconds

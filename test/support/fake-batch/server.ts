@@ -66,6 +66,7 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
   const baseEnvironment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FTM_') && !name.startsWith('AWS_BATCH')))
   const scheduler = new Scheduler(jobs, resources, logs, {
     command: options.command ?? {file: process.execPath, arguments: [path.join(repositoryRoot, 'bin', 'run.js'), 'worker']},
+    images: options.images,
     baseEnvironment: options.baseEnvironment ?? baseEnvironment,
     gpus: options.gpus ?? 8,
     slots: options.slots ?? 64,

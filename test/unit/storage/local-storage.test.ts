@@ -11,6 +11,16 @@ const newStorage = (): LocalStorage => new LocalStorage(mkdtempSync(path.join(os
 describeStorageContract('LocalStorage', newStorage)
 
 describe('LocalStorage', () => {
+  it('creates a file only when it is absent: of 20 writers at the same moment exactly one wins, whole', async () => {
+    const storage = newStorage()
+    const results = await Promise.all(Array.from({length: 20}, (_, writer) => storage.createIfAbsent('runs/r/claim.json', `{"writer":${writer}}`)))
+    expect(results.filter(Boolean)).toHaveLength(1)
+    expect(await readJson(storage, 'runs/r/claim.json')).toEqual({writer: results.indexOf(true)})
+    expect(await storage.createIfAbsent('runs/r/claim.json', '{"writer":99}')).toBe(false)
+    expect(await readJson(storage, 'runs/r/claim.json')).toEqual({writer: results.indexOf(true)})
+    expect(readdirSync(storage.localPath('runs/r'))).toEqual(['claim.json'])
+  })
+
   it('replaces files whole and leaves no temporary files behind', async () => {
     const storage = newStorage()
     await storage.write('a/b.json', 'first')

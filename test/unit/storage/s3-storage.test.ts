@@ -66,6 +66,39 @@ describe('S3Storage against s3rver', () => {
     expect(await storage.getFile('t/missing', copy)).toBe(false)
   })
 
+  it('creates an object only when it is absent: of 20 writers at the same moment exactly one wins', async () => {
+    const storage = newStorage()
+    const results = await Promise.all(Array.from({length: 20}, (_, writer) => storage.createIfAbsent('runs/r/claim.json', `{"writer":${writer}}`)))
+    expect(results.filter(Boolean)).toHaveLength(1)
+    const winner = results.indexOf(true)
+    expect(await readJson(storage, 'runs/r/claim.json')).toEqual({writer: winner})
+    // Later creates lose too, and leave the winner's content alone.
+    expect(await storage.createIfAbsent('runs/r/claim.json', '{"writer":99}')).toBe(false)
+    expect(await readJson(storage, 'runs/r/claim.json')).toEqual({writer: winner})
+    expect(server.requests.some((request) => request.startsWith('PUT') && request.includes('claim.json'))).toBe(true)
+  })
+
+  it('never lets a reader see a torn object while the same key is rewritten (as real S3)', async () => {
+    const storage = newStorage()
+    const version = (index: number): string => JSON.stringify({index, padding: 'x'.repeat(2000 + (index % 7) * 300), exitCode: 0})
+    await storage.write('p/progress.json', version(0))
+    const writes = Array.from({length: 30}, (_, index) => storage.write('p/progress.json', version(index + 1)))
+    const reads = Array.from({length: 30}, async () => JSON.parse(Buffer.from((await storage.read('p/progress.json'))!).toString()) as {exitCode: number})
+    const seen = await Promise.all([...reads, ...writes])
+    for (const object of seen.slice(0, 30) as {exitCode: number}[]) expect(object.exitCode).toBe(0)
+    // A write is answered once it is in place: the last one answered is what a read sees next.
+    await storage.write('p/progress.json', version(99))
+    expect(JSON.parse(Buffer.from((await storage.read('p/progress.json'))!).toString())).toMatchObject({index: 99})
+  })
+
+  it('has no temporary objects to clean and refuses keys that leave the root', async () => {
+    const storage = newStorage()
+    await storage.write('t/done.parquet', 'x')
+    await storage.removeTemporaryFiles()
+    expect(await storage.list('t/')).toEqual(['t/done.parquet'])
+    await expect(storage.write('../outside', 'x')).rejects.toThrow(/leaves the storage root/)
+  })
+
   it('explains a missing bucket, refused credentials and an unreachable endpoint without leaking the secret', async () => {
     const missing = new S3Storage('s3://no-such-bucket/x', settings)
     await expect(missing.write('a', 'b')).rejects.toSatisfy((error: unknown) => isUserError(error) && /does not exist/.test((error as Error).message))
