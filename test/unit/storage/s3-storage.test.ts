@@ -1,6 +1,7 @@
 import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {readJson} from '../../../src/storage/storage.js'
 import type {S3Settings} from '../../../src/storage/storage-schema.js'
 import {s3SettingsFromEnvironment} from '../../../src/storage/storage-schema.js'
 import {isUserError} from '../../../src/base/errors.js'

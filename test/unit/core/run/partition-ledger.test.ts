@@ -30,7 +30,7 @@ function executorSaying(phases: Record<number, JobPhase>): Executor {
 }
 
 const handleOf = (partition: number): JobHandle => ({executor: 'fake', runId, quarter, partition, id: `job-${partition}`})
-const jobOf = (partition: number): PartitionJob => ({runId, quarter, partition, runRecord: 'unused'})
+const jobOf = (partition: number): PartitionJob => ({runId, quarter, partition, runRecordLocation: 'unused'})
 
 describe('the partition ledger', () => {
   let storage: LocalStorage
