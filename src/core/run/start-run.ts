@@ -116,7 +116,16 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
 
   const cancel = (): void => void executor.cancel(handles)
   options.signal?.addEventListener('abort', cancel, {once: true})
-  const view = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
+  const view = await monitorRun({
+    storage,
+    executor,
+    runId: record.id,
+    handles,
+    root: record.root,
+    retryBudgetMs: (record.config.worker.commitRetrySeconds ?? 60) * 1000,
+    onRetry: (message) => options.onWarning?.(message),
+    onUpdate: (update) => options.onUpdate?.(update),
+  }).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
 
