@@ -29,6 +29,7 @@ ${exitCodeHelp()}`
 
   static override flags = {
     source: Flags.string({char: 's', description: 'transcripts: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
+    encoding: Flags.string({description: 'how a CSV source is decoded: utf8 (default; other bytes are counted and reported) or latin1', options: ['utf8', 'latin1']}),
     root: Flags.string({char: 'r', description: 'output root (default ./ftm-output)'}),
     quarters: Flags.string({char: 'q', description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
     executor: Flags.string({char: 'e', description: `where partitions run: ${executorNames.join(', ')} (default process)`}),
@@ -138,12 +139,13 @@ async function summarize(outcome: RunOutcome): Promise<RunSummary> {
   }
 }
 
-type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; [executorFlag: string]: unknown}
+type RunFlags = {source?: string; encoding?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; [executorFlag: string]: unknown}
 
 /** Maps flags onto configuration keys, remembering which flag set each key for error messages. */
 function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; names: Record<string, string>} {
   const values = pick({
     source: flags.source,
+    sourceEncoding: flags.encoding,
     root: flags.root,
     quarters: flags.quarters === undefined ? undefined : parseQuarters(flags.quarters),
     executor: flags.executor,
@@ -153,6 +155,7 @@ function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; na
   if (flags['checkpoint-interval'] !== undefined) values.worker = {checkpointInterval: toNumber(flags['checkpoint-interval'])}
   const names: Record<string, string> = {
     source: '--source',
+    sourceEncoding: '--encoding',
     root: '--root',
     quarters: '--quarters',
     executor: '--executor',

@@ -58,6 +58,7 @@ export const pipelineSchema = z.strictObject({
 export const configSchema = z.strictObject({
   root: z.string().min(1).describe('output root: a local directory (or s3://bucket/prefix)'),
   source: z.string().min(1).optional().describe('transcripts: a .csv, .parquet or .jsonl file (path or s3://) in the WRDS component shape, or wrds:// / postgres://host:port/db'),
+  sourceEncoding: z.enum(['utf8', 'latin1']).describe('how a CSV source is decoded: utf8 (bytes that are not UTF-8 are counted and reported) or latin1'),
   quarters: z.array(z.string().regex(/^\d{4}Q[1-4]$/, 'expected quarters like 2024Q1')).optional(),
   executor: z.string().min(1).describe('where partitions run'),
   parallel: positiveInteger.max(1000).describe('partitions running at the same time'),
@@ -78,6 +79,7 @@ export type PipelineConfig = z.infer<typeof pipelineSchema>
 /** Built-in defaults: the lowest layer. */
 export const defaultConfig: Config = {
   root: 'ftm-output',
+  sourceEncoding: 'utf8',
   executor: 'process',
   parallel: 1,
   firmsPerPartition: 1000,
