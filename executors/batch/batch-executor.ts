@@ -8,7 +8,7 @@ import {describeJobs} from './describe-jobs.js'
 import {batchExecutorPlugin} from './index.js'
 import {followJobLogs} from './job-logs.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
-import {checkReadyToSubmit} from './preflight.js'
+import {checkReadyToSubmit, checkStorageReachable} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
 import {planSubmissions} from './submission.js'
 import {mapJobIds, themesSubmission} from './themes-submission.js'
@@ -41,6 +41,7 @@ export class BatchExecutor implements Executor {
   }
 
   async describeSubmission(run: RunRecord, jobs: PartitionJob[]): Promise<unknown> {
+    checkStorageReachable(run.config.batch, this.context.storage) // the same refusal as the real submit
     const planned = planSubmissions(run.id, jobs, run.executor.parallel, run.config.batch)
     return {
       endpoint: endpointOf(run.config.batch),

@@ -67,13 +67,14 @@ ${exitCodeHelp()}`
       onWarning: (message: string) => display.note(`Warning: ${message}`),
     }
     try {
-      const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      const {config, warnings} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      for (const warning of warnings) callbacks.onWarning(warning)
       if (flags['dry-run']) {
         const dryRun = await dryRunSubmission(config, process.env)
         if (!this.jsonEnabled()) this.log(JSON.stringify(dryRun.requests, null, 2))
         return dryRun
       }
-      const outcome: RunOutcome = flags.resume
+      const outcome: RunOutcome = flags.resume !== undefined // --resume '' is a mistake, not a new run
         ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel, detach: flags.detach})
         : await startRun({...callbacks, config, detach: flags.detach})
       display.finish()
