@@ -3,7 +3,9 @@ import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
 import type {Executor, JobHandle} from '../executor.js'
 import {ExitCode} from '../../base/exit-codes.js'
-import {UserError} from '../../base/errors.js'
+import {rm} from 'node:fs/promises'
+import {explainEdgeError} from '../../base/edge-errors.js'
+import {errorMessage, UserError} from '../../base/errors.js'
 import {readRunRecord, type RunRecord, writeRunRecord} from '../run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
@@ -72,12 +74,26 @@ async function detach(storage: Storage, executor: Executor, record: RunRecord, o
 }
 
 /** Plans a run and writes its manifests and run record (status running), without starting anything. */
-export async function createRun(options: {config: Config; executorName: string; now?: () => Date; onWarning?: (message: string) => void}): Promise<{storage: Storage; record: RunRecord}> {
-  const storage = openStorage(options.config.root)
+export async function createRun(options: {config: Config; executorName: string; now?: () => Date; onWarning?: (message: string) => void; storage?: Storage}): Promise<{storage: Storage; record: RunRecord}> {
+  const storage = options.storage ?? openStorage(options.config.root)
   const {record, manifests} = await planRecord({...options, storage, status: 'running', now: options.now?.()})
-  for (const manifest of manifests) await writeManifest(storage, manifest)
-  await writeRunRecord(storage, record)
+  try {
+    for (const manifest of manifests) await writeManifest(storage, manifest)
+    await writeRunRecord(storage, record)
+  } catch (error) {
+    // No half-made run: a full disk or a read-only root must not leave manifests without a run record.
+    await removeRun(storage, record.id)
+    throw explainEdgeError(error, {action: 'write the new run to', location: storage.uri}) ?? error
+  }
   return {storage, record}
+}
+
+/** Removes what a run that could not be created wrote (best effort: the storage may be what failed). */
+async function removeRun(storage: Storage, runId: string): Promise<void> {
+  const keys = await storage.list(`runs/${runId}/`).catch(() => [] as string[])
+  for (const key of keys) await storage.remove(key).catch(() => undefined)
+  const folder = storage.localPath(`runs/${runId}`)
+  if (folder) await rm(folder, {recursive: true, force: true}).catch(() => undefined)
 }
 
 /** Runs a recorded run again: every partition restarts and skips the firms it already committed. */
@@ -108,7 +124,16 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
 async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
   options.onStart?.(record)
   await claimMonitorLease(storage, record.id)
-  await executor.prepare(record)
+  try {
+    await executor.prepare(record)
+  } catch (error) {
+    // Nothing started: the record says why, and `ftm run --resume` (e.g. with a smaller --parallel) carries it on.
+    record.status = 'failed'
+    record.reason = `not started: ${errorMessage(error)}`
+    record.finishedAt = new Date().toISOString()
+    await writeRunRecord(storage, record).catch(() => undefined)
+    throw error
+  }
   const jobs = partitionJobs(storage, record)
   const handles: JobHandle[] = await executor.submit(record, jobs)
   record.jobs = handles
