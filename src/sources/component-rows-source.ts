@@ -125,25 +125,29 @@ const problemNouns: Record<ProblemKind, [one: string, many: string]> = {
 /** Counts skipped input by kind and reports a summary with the first few examples. */
 export class ProblemTally {
   private readonly counts = new Map<ProblemKind, number>()
-  private readonly examples: string[] = []
+  /** The first few examples of skipped rows, and of rows with bytes that are not UTF-8. */
+  private readonly examples = {skipped: [] as string[], encoding: [] as string[]}
 
   constructor(private readonly file: string) {}
 
-  /** Counts one skipped row or component. */
+  /** Counts one skipped row or component, or one with bytes that are not UTF-8. */
   add(kind: ProblemKind, example: string): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
-    if (this.examples.length < 3) this.examples.push(example)
+    const examples = kind === 'encoding' ? this.examples.encoding : this.examples.skipped
+    if (examples.length < 3) examples.push(example)
   }
 
-  /** Tells the listener what was skipped, if anything. */
+  /** Tells the listener what was skipped, and what holds bytes that are not UTF-8, if anything. */
   report(onWarning: ((message: string) => void) | undefined): void {
     if (this.counts.size === 0 || !onWarning) return
     const plural = (kind: ProblemKind, count: number): string => `${count} ${problemNouns[kind][count === 1 ? 0 : 1]}`
     const skipped = [...this.counts].filter(([kind]) => kind !== 'encoding').map(([kind, count]) => plural(kind, count))
     const encoding = this.counts.get('encoding')
-    const summary = [...(skipped.length > 0 ? [`skipped ${skipped.join(', ')}`] : []), ...(encoding ? [`${plural('encoding', encoding)} (read as \uFFFD)`] : [])].join('; ')
-    const encodingHint = encoding ? '; if the file is Latin-1 (Windows-1252), pass --encoding latin1' : ''
-    onWarning(`${this.file}: ${summary} (${this.examples.join('; ')})${encodingHint}`)
+    const parts = [
+      ...(skipped.length > 0 ? [`skipped ${skipped.join(', ')} (${this.examples.skipped.join('; ')})`] : []),
+      ...(encoding ? [`${plural('encoding', encoding)}, read as \uFFFD (${this.examples.encoding.join('; ')}); if the file is Latin-1 (Windows-1252), pass --encoding latin1`] : []),
+    ]
+    onWarning(`${this.file}: ${parts.join('; ')}`)
   }
 }
 

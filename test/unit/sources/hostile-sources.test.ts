@@ -75,7 +75,7 @@ describe('hostile sources', () => {
     const warnings: string[] = []
     await new CsvSource(source, {onWarning: (line) => warnings.push(line)}).listQuarters()
     expect(warnings).toEqual([
-      `${source}: 2 components with bytes that are not UTF-8 (read as \uFFFD) (line 2: transcript 10 component 0; line 4: transcript 10 component 2); if the file is Latin-1 (Windows-1252), pass --encoding latin1`,
+      `${source}: 2 components with bytes that are not UTF-8, read as \uFFFD (line 2: transcript 10 component 0; line 4: transcript 10 component 2); if the file is Latin-1 (Windows-1252), pass --encoding latin1`,
     ])
     const decoded = new CsvSource(source, {encoding: 'latin1', onWarning: (line) => warnings.push(line)})
     expect((await decoded.fetchFirm('1', '2024Q1'))?.components.map((component) => component.text)).toEqual(['Café revenue grew.', 'Plain text.', 'Naïve costs.'])

@@ -13,30 +13,33 @@ import {sampleSubset, temporaryFolder} from '../../../support/sample-subset.js'
 const configFor = (root: string, file: string, parallel = 1) =>
   loadConfig({cwd: os.tmpdir(), environment: {}, flags: {values: {root, source: file, parallel, partitions: 2}, names: {}}}).config
 
-/** Real local storage that fails every write after the first `writes` with a full disk. */
-function diskFilling(root: string, writes: number): Storage {
+/** Real local storage that fails every write after the first `writes` with `code` (a full disk, a root not writable). */
+function failingAfter(root: string, writes: number, code: 'ENOSPC' | 'EACCES'): Storage {
   const storage = new LocalStorage(root)
   let count = 0
   return Object.assign(Object.create(storage) as Storage, {
     write: async (key: string, data: Uint8Array | string) => {
-      if (++count > writes) throw Object.assign(new Error(`ENOSPC: no space left on device, open '${key}'`), {code: 'ENOSPC', errno: -28})
+      if (++count > writes) throw Object.assign(new Error(`${code}: cannot write, open '${key}'`), {code})
       return storage.write(key, data)
     },
   })
 }
 
 describe('starting a run under faults', () => {
-  it('leaves no half-made run when the disk fills while it is created, and says so clearly (exit 2)', async () => {
-    // Given a root whose disk fills after the first manifest
+  it.each([
+    ['the disk fills', 'ENOSPC', 'disk is full'],
+    ['the root is not writable', 'EACCES', 'writable --root'],
+  ] as const)('leaves no half-made run when %s while it is created, and says so clearly (exit 2)', async (_, code, fix) => {
+    // Given a root that refuses writes after the first manifest
     const root = temporaryFolder()
     const {file} = sampleSubset({firms: 4, quarters: ['2024Q1']})
     // When the run is created
-    const error: unknown = await createRun({config: configFor(root, file), executorName: 'process', storage: diskFilling(root, 1)}).catch((caught: unknown) => caught)
+    const error: unknown = await createRun({config: configFor(root, file), executorName: 'process', storage: failingAfter(root, 1, code)}).catch((caught: unknown) => caught)
     // Then the user hears what failed and what to do, and nothing of the run is left
     expect(isUserError(error)).toBe(true)
     expect((error as {exitCode: number}).exitCode).toBe(2)
-    expect((error as Error).message).toBe(`ftm could not write the new run to ${root} (ENOSPC).`)
-    expect((error as {hint: string}).hint).toContain('disk is full')
+    expect((error as Error).message).toBe(`ftm could not write the new run to ${root} (${code}).`)
+    expect((error as {hint: string}).hint).toContain(fix)
     expect(existsSync(path.join(root, 'runs')) ? readdirSync(path.join(root, 'runs')) : []).toEqual([])
   })
 
