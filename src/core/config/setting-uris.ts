@@ -37,8 +37,8 @@ export function checkSettingUris(config: Config, originOf: (key: string) => stri
 
 function checkS3Uri(value: string, where: string): void {
   const [bucket = '', ...segments] = value.slice('s3://'.length).replace(/\/$/, '').split('/')
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) {
-    throw new UserError(`${where} names the bucket "${bucket}", which is not a valid bucket name.`, 'Write s3://bucket/prefix with a bucket of 3-63 lowercase letters, digits, dots and hyphens.')
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bucket)) {
+    throw new UserError(`${where} names the bucket "${bucket}", which is not a valid bucket name.`, 'Write s3://bucket/prefix with a bucket of letters, digits, dots and hyphens (S3: 3-63 lowercase).')
   }
   const bad = segments.find((segment) => segment === '' || segment === '.' || segment === '..')
   if (bad !== undefined) {
