@@ -10,7 +10,7 @@ import {batchExecutorPlugin} from './index.js'
 import {JobJournal, partitionJobId} from './job-journal.js'
 import {followJobLogs} from './job-logs.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
-import {checkReadyToSubmit} from './preflight.js'
+import {checkReadyToSubmit, checkStorageReachable} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
 import {planSubmissions, submissionFailed} from './submission.js'
 import {mapJobIds, themesSubmission} from './themes-submission.js'
@@ -46,6 +46,7 @@ export class BatchExecutor implements Executor {
   }
 
   async describeSubmission(run: RunRecord, jobs: PartitionJob[]): Promise<unknown> {
+    checkStorageReachable(run.config.batch, this.context.storage) // the same refusal as the real submit
     const planned = planSubmissions(run.id, jobs, run.executor.parallel, run.config.batch)
     const where = endpointOf(run.config.batch)
     const endpoint = effectiveEndpoint(where, 'BATCH')

@@ -3,14 +3,19 @@ import type {BatchSettings} from './batch-settings.js'
 import {UserError} from '../../src/base/errors.js'
 import type {Storage} from '../../src/storage/storage.js'
 
+/** Refuses a local root (unless a test endpoint stands in for Batch): containers on AWS cannot reach it. `--dry-run` checks it too. */
+export function checkStorageReachable(settings: BatchSettings, storage: Storage): void {
+  if (storage.localPath('runs/') !== undefined && !settings.endpoint) {
+    throw new UserError(`Batch containers cannot read or write the local directory ${storage.uri}.`, 'Use an S3 root, e.g. --root s3://my-bucket/ftm.')
+  }
+}
+
 /**
  * Checks that a run can go to Batch: output storage the containers can reach, the job definition registered and
  * the job queue enabled and valid.
  */
 export async function checkReadyToSubmit(client: BatchClient, settings: BatchSettings, storage: Storage): Promise<void> {
-  if (storage.localPath('runs/') !== undefined && !settings.endpoint) {
-    throw new UserError(`Batch containers cannot read or write the local directory ${storage.uri}.`, 'Use an S3 root, e.g. --root s3://my-bucket/ftm.')
-  }
+  checkStorageReachable(settings, storage)
   const definitions = await client.send(new DescribeJobDefinitionsCommand({jobDefinitionName: settings.jobDefinition, status: 'ACTIVE'}))
   if (!definitions.jobDefinitions?.length) {
     throw new UserError(

@@ -15,6 +15,7 @@ import {withWorkerEnvironment} from '../../src/core/worker-contract.js'
 import {processExecutorPlugin} from './index.js'
 import {followLogFile} from './log-file.js'
 import {readRecordedWorker, stateFromRecord} from './recorded-worker.js'
+import {checkParallel} from './worker-capacity.js'
 import {workerCommand} from './worker-command.js'
 
 interface ProcessJob {
@@ -38,7 +39,10 @@ export class ProcessExecutor implements Executor {
 
   constructor(private readonly context: ExecutorContext) {}
 
-  async prepare(): Promise<void> {}
+  /** Refuses a --parallel this machine cannot hold (cores and memory), before anything starts. */
+  async prepare(run: RunRecord): Promise<void> {
+    checkParallel(run.executor.parallel)
+  }
 
   async submit(run: RunRecord, partitions: PartitionJob[]): Promise<JobHandle[]> {
     const limit = pLimit(run.executor.parallel)

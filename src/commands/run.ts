@@ -30,6 +30,7 @@ ${exitCodeHelp()}`
 
   static override flags = {
     source: Flags.string({char: 's', description: 'transcripts: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
+    encoding: Flags.string({description: 'how a CSV source is decoded: utf8 (default; other bytes are counted and reported) or latin1', options: ['utf8', 'latin1']}),
     root: Flags.string({char: 'r', description: 'output root (default ./ftm-output)'}),
     quarters: Flags.string({char: 'q', description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
     executor: Flags.string({char: 'e', description: `where partitions run: ${executorNames.join(', ')} (default process)`}),
@@ -68,7 +69,8 @@ ${exitCodeHelp()}`
     }
     try {
       if (flags.resume) refuseFlagsIgnoredOnResume(flags)
-      const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      const {config, warnings} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
+      for (const warning of warnings) callbacks.onWarning(warning)
       // Lexicon and taxonomy files are read and checked before a run is planned (a resumed run checked them then).
       if (!flags.resume) await checkMeasureFiles(config.pipeline.measures)
       if (flags['dry-run']) {
@@ -76,7 +78,7 @@ ${exitCodeHelp()}`
         if (!this.jsonEnabled()) this.log(JSON.stringify(dryRun.requests, null, 2))
         return dryRun
       }
-      const outcome: RunOutcome = flags.resume
+      const outcome: RunOutcome = flags.resume !== undefined // --resume '' is a mistake, not a new run
         ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel, detach: flags.detach})
         : await startRun({...callbacks, config, detach: flags.detach})
       display.finish()

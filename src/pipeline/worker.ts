@@ -92,6 +92,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     source = openSource(record.source, {
       quarters: new Set([contract.quarter]),
       firmIds: new Set(remaining.map((firm) => firm.id)),
+      encoding: record.config.sourceEncoding,
       onWarning: (message) => options.log(`ftm worker: warning: ${message}`),
     })
     const embedder = remaining.length > 0 ? await loadEmbedder(record) : undefined

@@ -32,7 +32,7 @@ export abstract class ComponentRowsSource implements TranscriptSource {
 
   constructor(
     protected readonly file: string,
-    private readonly scope: SourceScope = {},
+    protected readonly scope: SourceScope = {},
   ) {
     this.problems = new ProblemTally(file)
   }
@@ -75,7 +75,9 @@ export abstract class ComponentRowsSource implements TranscriptSource {
     const byQuarter = new Map<Quarter, Map<string, FirmTranscript[]>>()
     const calls = new Map<string, FirmTranscript>()
     const seenComponents = new Set<string>() // transcript id and component order of every kept row
+    let rowCount = 0
     for await (const row of this.rows()) {
+      rowCount++
       const firmId = row.companyid?.trim()
       if (this.scope.firmIds && (!firmId || !this.scope.firmIds.has(firmId))) continue
       const transcriptId = row.transcriptid?.trim()
@@ -103,8 +105,12 @@ export abstract class ComponentRowsSource implements TranscriptSource {
         continue
       }
       seenComponents.add(componentKey)
+      if (row.componenttext?.includes('\uFFFD')) this.problems.add('encoding', `${where}transcript ${transcriptId} component ${componentOrder}`)
       const componentType = row.transcriptcomponenttypename?.trim()
       call.components.push({componentOrder, text: row.componenttext ?? '', speakerType: row.speakertypename?.trim() ?? '', ...(componentType ? {componentType} : {})})
+    }
+    if (rowCount === 0) {
+      throw new UserError(`The source ${this.file} has no rows.`, 'The file is empty or holds only a header: pass a transcripts file with component rows in the WRDS shape.')
     }
     for (const call of calls.values()) call.components.sort((a, b) => a.componentOrder - b.componentOrder)
     this.problems.report(this.scope.onWarning)
@@ -112,25 +118,40 @@ export abstract class ComponentRowsSource implements TranscriptSource {
   }
 }
 
+type ProblemKind = 'malformed' | 'duplicate' | 'encoding'
+
+const problemNouns: Record<ProblemKind, [one: string, many: string]> = {
+  malformed: ['malformed row', 'malformed rows'],
+  duplicate: ['duplicate component', 'duplicate components'],
+  encoding: ['component with bytes that are not UTF-8', 'components with bytes that are not UTF-8'],
+}
+
 /** Counts skipped input by kind and reports a summary with the first few examples. */
 export class ProblemTally {
-  private readonly counts = new Map<string, number>()
-  private readonly examples: string[] = []
+  private readonly counts = new Map<ProblemKind, number>()
+  /** The first few examples of skipped rows, and of rows with bytes that are not UTF-8. */
+  private readonly examples = {skipped: [] as string[], encoding: [] as string[]}
 
   constructor(private readonly file: string) {}
 
-  /** Counts one skipped row or component. */
-  add(kind: 'malformed' | 'duplicate', example: string): void {
+  /** Counts one skipped row or component, or one with bytes that are not UTF-8. */
+  add(kind: ProblemKind, example: string): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1)
-    if (this.examples.length < 3) this.examples.push(example)
+    const examples = kind === 'encoding' ? this.examples.encoding : this.examples.skipped
+    if (examples.length < 3) examples.push(example)
   }
 
-  /** Tells the listener what was skipped, if anything. */
+  /** Tells the listener what was skipped, and what holds bytes that are not UTF-8, if anything. */
   report(onWarning: ((message: string) => void) | undefined): void {
     if (this.counts.size === 0 || !onWarning) return
-    const noun = (kind: string, count: number): string => `${kind === 'malformed' ? 'malformed row' : 'duplicate component'}${count === 1 ? '' : 's'}`
-    const summary = [...this.counts].map(([kind, count]) => `${count} ${noun(kind, count)}`).join(', ')
-    onWarning(`${this.file}: skipped ${summary} (${this.examples.join('; ')})`)
+    const plural = (kind: ProblemKind, count: number): string => `${count} ${problemNouns[kind][count === 1 ? 0 : 1]}`
+    const skipped = [...this.counts].filter(([kind]) => kind !== 'encoding').map(([kind, count]) => plural(kind, count))
+    const encoding = this.counts.get('encoding')
+    const parts = [
+      ...(skipped.length > 0 ? [`skipped ${skipped.join(', ')} (${this.examples.skipped.join('; ')})`] : []),
+      ...(encoding ? [`${plural('encoding', encoding)}, read as \uFFFD (${this.examples.encoding.join('; ')}); if the file is Latin-1 (Windows-1252), pass --encoding latin1`] : []),
+    ]
+    onWarning(`${this.file}: ${parts.join('; ')}`)
   }
 }
 

@@ -1,5 +1,6 @@
 import {createReadStream, existsSync} from 'node:fs'
 import {parse} from 'csv-parse'
+import {explainEdgeError} from '../base/edge-errors.js'
 import {UserError} from '../base/errors.js'
 import {type ComponentRow, ComponentRowsSource, requiredColumns} from './component-rows-source.js'
 import type {SourceScope} from './transcript-source.js'
@@ -22,11 +23,12 @@ export class CsvSource extends ComponentRowsSource {
   }
 
   protected async *rows(): AsyncIterable<ComponentRow> {
-    const parser = createReadStream(this.file).pipe(
+    const input = createReadStream(this.file)
+    const parser = input.pipe(
       parse({
         columns: (header: string[]) => this.checkHeader(header),
         bom: true,
-        encoding: 'utf8', // bytes that are not UTF-8 become U+FFFD instead of failing the file
+        encoding: this.scope.encoding ?? 'utf8', // with utf8, bytes that are not UTF-8 become U+FFFD (counted and reported)
         skip_empty_lines: true,
         relax_column_count: true,
         skip_records_with_error: true,
@@ -38,10 +40,13 @@ export class CsvSource extends ComponentRowsSource {
         },
       }),
     )
+    input.on('error', (error) => parser.destroy(error)) // pipe() does not forward a read error (EISDIR, EACCES)
     try {
       for await (const {record, info} of parser as AsyncIterable<{record: ComponentRow; info: {lines: number}}>) yield {...record, line: info.lines}
     } catch (error) {
       if (error instanceof UserError) throw error
+      const explained = explainEdgeError(error, {action: 'read the source', location: this.file})
+      if (explained) throw explained
       throw new UserError(`The source file ${this.file} is not a readable CSV: ${(error as Error).message}`, 'Check the file is a CSV in the WRDS component shape.', {cause: error})
     }
   }

@@ -1,4 +1,5 @@
-import {existsSync} from 'node:fs'
+import {accessSync, constants, existsSync, statSync} from 'node:fs'
+import {explainEdgeError} from '../base/edge-errors.js'
 import {UserError} from '../base/errors.js'
 import {CsvSource} from './csv-source.js'
 import {JsonlSource} from './jsonl-source.js'
@@ -19,7 +20,20 @@ export function openSource(source: string | undefined, scope: SourceScope = {}):
   if (!existsSync(source)) {
     throw new UserError(`The source file ${source} does not exist.`, 'Pass --source with the path of a transcripts file (the bundled sample is fixtures/sample/transcripts.csv), or wrds:// for WRDS.')
   }
+  checkReadableFile(source)
   return open(source)
+}
+
+/** A local source must be a file ftm may read: a directory or an unreadable file is named with the fix. */
+function checkReadableFile(source: string): void {
+  if (statSync(source).isDirectory()) {
+    throw new UserError(`The source ${source} is a directory, not a file.`, 'Pass --source with the transcripts file itself (a .csv, .parquet or .jsonl file inside it), not its folder.')
+  }
+  try {
+    accessSync(source, constants.R_OK)
+  } catch (error) {
+    throw explainEdgeError(error, {action: 'read the source', location: source}) ?? error
+  }
 }
 
 /** The file source for a name's extension: .csv, .parquet or .jsonl, all in the WRDS component shape. */

@@ -38,4 +38,9 @@ export interface SourceScope {
   firmIds?: ReadonlySet<string>
   /** Told about input the source skipped (malformed rows, duplicate components), with where it is. */
   onWarning?: (message: string) => void
+  /** How a text file's bytes are decoded (CSV): utf8 (the default) or latin1. */
+  encoding?: SourceEncoding
 }
+
+/** Text encodings a source file may be read in. */
+export type SourceEncoding = 'utf8' | 'latin1'

@@ -1,4 +1,5 @@
 import {Command, Errors} from '@oclif/core'
+import {explainEdgeError} from '../base/edge-errors.js'
 import {errorMessage, isUserError} from '../base/errors.js'
 import {ExitCode} from '../base/exit-codes.js'
 
@@ -18,6 +19,13 @@ export abstract class FtmCommand extends Command {
       const message = errorMessage(error).replace(/\n?See more help with --help\s*$/, '')
       this.reportError({message, hint: `Run \`ftm ${this.id ?? ''} --help\` for the flags it takes.`})
       process.exitCode = ExitCode.usage
+      return
+    }
+    // Errors from the edge (file system, S3, PostgreSQL, HTTP) that a rule knows: exit 2 with the fix, or 75.
+    const known = explainEdgeError(error)
+    if (known) {
+      this.reportError({message: known.message, hint: known.hint})
+      process.exitCode = known.exitCode
       return
     }
     const debug = Boolean(process.env.DEBUG)

@@ -3,7 +3,7 @@ import {parseQuarters} from '../base/quarter.js'
 import {executorRegistry} from '../core/executor-registry.js'
 
 /** Flags a resumed run cannot use: it keeps the source, quarters, partitions, executor and settings it started with. */
-const ignoredOnResume = ['source', 'quarters', 'executor', 'partitions', 'checkpoint-interval', 'set', 'dry-run']
+const ignoredOnResume = ['source', 'encoding', 'quarters', 'executor', 'partitions', 'checkpoint-interval', 'set', 'dry-run']
 
 /** Refuses `ftm run --resume` with flags it would otherwise ignore, saying what to do instead. */
 export function refuseFlagsIgnoredOnResume(flags: RunFlags & {resume?: string}): void {
@@ -17,12 +17,13 @@ export function refuseFlagsIgnoredOnResume(flags: RunFlags & {resume?: string}):
 }
 
 /** The flags of `ftm run` that make its configuration. */
-export type RunFlags = {source?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; [executorFlag: string]: unknown}
+export type RunFlags = {source?: string; encoding?: string; root?: string; quarters?: string; executor?: string; parallel?: string; partitions?: string; 'checkpoint-interval'?: string; [executorFlag: string]: unknown}
 
 /** Maps flags onto configuration keys, remembering which flag set each key for error messages. */
 export function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unknown>; names: Record<string, string>} {
   const values = pick({
     source: flags.source,
+    sourceEncoding: flags.encoding,
     root: flags.root,
     quarters: flags.quarters === undefined ? undefined : parseQuarters(flags.quarters),
     executor: flags.executor,
@@ -32,6 +33,7 @@ export function runFlagsAsConfig(flags: RunFlags): {values: Record<string, unkno
   if (flags['checkpoint-interval'] !== undefined) values.worker = {checkpointInterval: toNumber(flags['checkpoint-interval'])}
   const names: Record<string, string> = {
     source: '--source',
+    sourceEncoding: '--encoding',
     root: '--root',
     quarters: '--quarters',
     executor: '--executor',

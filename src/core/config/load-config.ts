@@ -3,7 +3,9 @@ import path from 'node:path'
 import {z} from 'zod'
 import {UserError} from '../../base/errors.js'
 import {configLeaves, findLeaf, parseLeafValue} from './leaves.js'
+import {unknownEnvironmentWarnings} from './environment-warnings.js'
 import {applyProfile, requestedProfile} from './profiles.js'
+import {checkSettingUris} from './setting-uris.js'
 import {type Config, configSchema, defaultConfig} from './schema.js'
 
 /** The file name looked for upward from the working directory. */
@@ -40,6 +42,8 @@ export interface ResolvedConfig {
   configFile?: string
   /** The profile applied, if any. */
   profile?: string
+  /** What the user should hear about but that does not stop ftm (an FTM_* variable ftm does not read). */
+  warnings: string[]
 }
 
 /** Resolves the configuration: defaults < ftm.config.json < environment < flags; validates it and names any bad value. */
@@ -63,9 +67,11 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const parsed = configSchema.safeParse(merged)
   if (!parsed.success) throw configError(parsed.error, merged, origins)
   const config = parsed.data
+  checkSettingUris(config, (key) => origins[key] ?? 'default')
   config.root = resolvePath(config.root, origins.root, configFile, cwd)
   if (config.source) config.source = resolvePath(config.source, origins.source, configFile, cwd)
-  return {config, origins, configFile, profile: profile?.name}
+  const warnings = unknownEnvironmentWarnings(options.environment ?? process.env, [config.llm.apiKeyVariable, config.pipeline.embedding.apiKeyVariable])
+  return {config, origins, configFile, profile: profile?.name, warnings}
 }
 
 function findConfigFile(start: string): string | undefined {

@@ -18,6 +18,7 @@ export const workerSchema = z.strictObject({
   breakerMinFirms: positiveInteger.describe('firms processed before the failure rate is judged'),
   retryAttempts: positiveInteger.max(20).describe('tries of a source fetch or storage write before it counts as failed'),
   retryBaseMs: positiveInteger.describe('first backoff wait between tries, doubled each time'),
+  commitRetrySeconds: z.number().min(0).max(3600).describe('seconds a worker keeps retrying a checkpoint commit (or the monitor a look at storage) through a transient storage fault before it exits 75'),
   spotWatch: z.enum(['auto', 'on', 'off']).describe('poll EC2 instance metadata for a Spot interruption notice (auto: on AWS Batch/ECS)'),
   spotEndpoint: z.string().url().describe('instance metadata endpoint polled for Spot notices'),
   spotPollSeconds: z.number().min(0.05).max(60).describe('seconds between Spot notice polls'),
@@ -70,6 +71,7 @@ export const pipelineSchema = z.strictObject({
 export const configSchema = z.strictObject({
   root: z.string().min(1).describe('output root: a local directory (or s3://bucket/prefix)'),
   source: z.string().min(1).optional().describe('transcripts: a .csv, .parquet or .jsonl file (path or s3://) in the WRDS component shape, or wrds:// / postgres://host:port/db'),
+  sourceEncoding: z.enum(['utf8', 'latin1']).describe('how a CSV source is decoded: utf8 (bytes that are not UTF-8 are counted and reported) or latin1'),
   quarters: z.array(z.string().regex(/^\d{4}Q[1-4]$/, 'expected quarters like 2024Q1')).optional(),
   executor: z.string().min(1).describe('where partitions run'),
   parallel: positiveInteger.max(1000).describe('partitions running at the same time'),
@@ -90,6 +92,7 @@ export type PipelineConfig = z.infer<typeof pipelineSchema>
 /** Built-in defaults: the lowest layer. */
 export const defaultConfig: Config = {
   root: 'ftm-output',
+  sourceEncoding: 'utf8',
   executor: 'process',
   parallel: 1,
   firmsPerPartition: 1000,
@@ -102,6 +105,7 @@ export const defaultConfig: Config = {
     breakerMinFirms: 20,
     retryAttempts: 4,
     retryBaseMs: 500,
+    commitRetrySeconds: 60,
     spotWatch: 'auto',
     spotEndpoint: 'http://169.254.169.254',
     spotPollSeconds: 5,

@@ -16,7 +16,7 @@ export async function planLayout(config: Config, firms?: number): Promise<Quarte
   if (!config.source) {
     throw new UserError('There is nothing to plan: no transcript source is configured.', 'Pass --source calls.csv, or --firms 5000 to estimate quarters of that many firms.')
   }
-  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined})
+  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, encoding: config.sourceEncoding})
   const plan = await planRun('plan', config, source).finally(() => source.close())
   return plan.quarters.map((quarter) => {
     const partitionSizes = plan.manifests.filter((manifest) => manifest.quarter === quarter.quarter).map((manifest) => manifest.firms.length)

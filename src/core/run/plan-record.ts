@@ -23,7 +23,7 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
   const {config, storage} = options
   const now = options.now ?? new Date()
   const runId = newRunId(now)
-  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning})
+  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning, encoding: config.sourceEncoding})
   const plan = await planRun(runId, config, source).finally(() => source.close())
   const record: RunRecord = {
     version: 1,

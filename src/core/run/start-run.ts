@@ -3,6 +3,9 @@ import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
 import type {Executor, JobHandle} from '../executor.js'
 import {ExitCode} from '../../base/exit-codes.js'
+import {rm} from 'node:fs/promises'
+import {explainEdgeError} from '../../base/edge-errors.js'
+import {errorMessage, UserError} from '../../base/errors.js'
 import {readRunRecord, type RunRecord, writeRunRecord} from '../run-record.js'
 import {openStorage} from '../../storage/open-storage.js'
 import type {Storage} from '../../storage/storage.js'
@@ -79,15 +82,30 @@ export async function createRun(options: {
   executorName: string
   now?: () => Date
   onWarning?: (message: string) => void
+  storage?: Storage
   /** Runs on the planned record before anything is written; throwing leaves storage as it was. */
   beforeWrite?: (record: RunRecord) => Promise<void>
 }): Promise<{storage: Storage; record: RunRecord}> {
-  const storage = openStorage(options.config.root)
+  const storage = options.storage ?? openStorage(options.config.root)
   const {record, manifests} = await planRecord({...options, storage, status: 'running', now: options.now?.()})
   await options.beforeWrite?.(record)
-  for (const manifest of manifests) await writeManifest(storage, manifest)
-  await writeRunRecord(storage, record)
+  try {
+    for (const manifest of manifests) await writeManifest(storage, manifest)
+    await writeRunRecord(storage, record)
+  } catch (error) {
+    // No half-made run: a full disk or a read-only root must not leave manifests without a run record.
+    await removeRun(storage, record.id)
+    throw explainEdgeError(error, {action: 'write the new run to', location: storage.uri}) ?? error
+  }
   return {storage, record}
+}
+
+/** Removes what a run that could not be created wrote (best effort: the storage may be what failed). */
+async function removeRun(storage: Storage, runId: string): Promise<void> {
+  const keys = await storage.list(`runs/${runId}/`).catch(() => [] as string[])
+  for (const key of keys) await storage.remove(key).catch(() => undefined)
+  const folder = storage.localPath(`runs/${runId}`)
+  if (folder) await rm(folder, {recursive: true, force: true}).catch(() => undefined)
 }
 
 /** Runs a recorded run again: every partition restarts and skips the firms it already committed. */
@@ -132,7 +150,18 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   // executor) or refuses to start beside it (Docker), never starting a second one.
   const detached = executor.capabilities.detached
   const toSubmit = detached ? ledger.toStart : [...ledger.running, ...ledger.toStart]
-  if (toSubmit.length > 0 && !options.prepared) await executor.prepare(record)
+  if (toSubmit.length > 0 && !options.prepared) {
+    try {
+      await executor.prepare(record)
+    } catch (error) {
+      // Nothing started: the record says why, and `ftm run --resume` (e.g. with a smaller --parallel) carries it on.
+      record.status = 'failed'
+      record.reason = `not started: ${errorMessage(error)}`
+      record.finishedAt = new Date().toISOString()
+      await writeRunRecord(storage, record).catch(() => undefined)
+      throw error
+    }
+  }
   const earlier = record.jobs
   const submitted = toSubmit.length > 0 ? await executor.submit(record, toSubmit, {onSubmitted: (handles) => recordJobs(storage, record, earlier, handles)}) : []
   const handles: JobHandle[] = [...ledger.kept, ...(detached ? ledger.runningHandles : []), ...submitted].sort(byPartition)
@@ -143,7 +172,16 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   options.signal?.addEventListener('abort', cancel, {once: true})
   // A stop that came while the jobs were being submitted fires no event any more: act on it now.
   if (options.signal?.aborted) cancel()
-  const watched = await monitorRun({storage, executor, runId: record.id, handles, onUpdate: (update) => options.onUpdate?.(update)}).finally(() =>
+  const watched = await monitorRun({
+    storage,
+    executor,
+    runId: record.id,
+    handles,
+    root: record.root,
+    retryBudgetMs: (record.config.worker.commitRetrySeconds ?? 60) * 1000,
+    onRetry: (message) => options.onWarning?.(message),
+    onUpdate: (update) => options.onUpdate?.(update),
+  }).finally(() =>
     options.signal?.removeEventListener('abort', cancel),
   )
   // Finished partitions are judged by their committed firms against the manifest, whatever the job's exit said.

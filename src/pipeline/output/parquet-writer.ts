@@ -1,6 +1,6 @@
-import {mkdtemp, rm} from 'node:fs/promises'
-import os from 'node:os'
+import {rm} from 'node:fs/promises'
 import path from 'node:path'
+import {makeStagingFolder, removeAbandonedStagingFolders} from './staging-folders.js'
 import {
   DOUBLE,
   type DuckDBConnection,
@@ -34,10 +34,11 @@ export class ParquetWriter {
     private readonly staging: string,
   ) {}
 
-  /** Starts DuckDB and a staging folder for files on their way to storage. */
+  /** Starts DuckDB and a staging folder for files on their way to storage, first removing folders dead workers left. */
   static async open(): Promise<ParquetWriter> {
+    await removeAbandonedStagingFolders()
     const instance = await DuckDBInstance.create(':memory:', {threads: '1'})
-    const staging = await mkdtemp(path.join(os.tmpdir(), 'ftm-parquet-'))
+    const staging = await makeStagingFolder()
     return new ParquetWriter(await instance.connect(), staging)
   }
 

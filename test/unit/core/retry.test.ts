@@ -61,3 +61,40 @@ describe('storage failures', () => {
     expect(classifyWorkerError(new Error('bug'))).toEqual({exitCode: 1, phase: 'failed'})
   })
 })
+
+describe('retry budgets', () => {
+  /** A clock whose sleeps move its time on at once. */
+  const stepping = (): Clock => {
+    let now = 0
+    return {now: () => now, sleep: async (milliseconds) => void (now += milliseconds)}
+  }
+
+  it('stops retrying before a wait would end past the budget', async () => {
+    const clock = stepping()
+    let calls = 0
+    await expect(withRetry(async () => { calls++; throw codeError('ECONNRESET') }, {attempts: 1000, baseDelayMs: 1000, maxDelayMs: 4000, budgetMs: 20_000, clock, random: () => 1})).rejects.toThrow('ECONNRESET')
+    // waits 1 + 2 + 4 + 4 + 4 + 4 = 19 s, the next 4 s would pass 20 s
+    expect(calls).toBe(7)
+    expect(clock.now()).toBe(19_000)
+  })
+
+  it('lets a worker commit survive a storage blip of tens of seconds, then exits 75 saying what it retried', async () => {
+    const clock = stepping()
+    const worker = {...defaultConfig.worker, commitRetrySeconds: 60}
+    let calls = 0
+    const blip = async (): Promise<void> => {
+      if (clock.now() < 25_000) { calls++; throw Object.assign(new Error('Service Unavailable'), {name: 'ServiceUnavailable', $metadata: {httpStatusCode: 503}}) }
+    }
+    await commitWithRetry(blip, worker, () => {}, clock)
+    expect(calls).toBeGreaterThan(3)
+
+    const outage = async (): Promise<void> => { throw codeError('ECONNRESET') }
+    const error = await commitWithRetry(outage, {...worker, commitRetrySeconds: 20}, () => {}, stepping()).catch((caught: unknown) => caught)
+    expect(classifyWorkerError(error).exitCode).toBe(75)
+    expect((error as Error).message).toMatch(/ECONNRESET.*tries over up to 20 s \(worker\.commitRetrySeconds\)/)
+  })
+
+  it('gives a user-fixable edge error exit 2 in the worker', () => {
+    expect(classifyWorkerError(codeError('EISDIR'))).toEqual({exitCode: 2, phase: 'failed'})
+  })
+})
