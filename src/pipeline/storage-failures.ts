@@ -2,7 +2,7 @@ import type {WorkerConfig} from '../core/config/schema.js'
 import {errorMessage, isUserError} from '../base/errors.js'
 import {ExitCode} from '../base/exit-codes.js'
 import {isTransientError, withRetry} from '../core/retry.js'
-import type {Clock} from '../core/poll.js'
+import type {Clock} from '../base/clock.js'
 import {classifyEdgeError, explainEdgeError} from '../base/edge-errors.js'
 import {CriticalError} from './firm-error.js'
 
