@@ -61,7 +61,10 @@ ${exitCodeHelp()}`
     const callbacks = {
       signal: abort.signal,
       environment: process.env,
-      onStart: (record: {id: string; root: string}) => display.note(`Run ${record.id} → ${record.root}`),
+      onStart: (record: {id: string; root: string; plan: {firms: number}[]}) => {
+        display.outline(record)
+        display.note(`Run ${record.id} → ${record.root}`)
+      },
       onUpdate: (view: Parameters<ProgressDisplay['update']>[0]) => display.update(view),
       onWarning: (message: string) => display.note(`Warning: ${message}`),
     }
