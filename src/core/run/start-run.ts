@@ -128,8 +128,27 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   } else if (cancelled) {
     record.reason = 'cancelled; partitions committed what they had finished'
   }
+  const unnamed = record.status === 'succeeded' ? allLabelsFellBack(record, view) : undefined
+  if (unnamed) record.reason = unnamed
   record.finishedAt = new Date().toISOString()
   await writeRunRecord(storage, record)
-  const exitCode = record.status === 'succeeded' ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
+  const labelsFailed = unnamed !== undefined && record.config.llm.whenAllFallback === 'fail'
+  const exitCode = record.status === 'succeeded' && !labelsFailed ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
   return {record, view, exitCode}
+}
+
+/**
+ * With an LLM configured, the reason to tell when it named none of the run's topics (every label fell back to
+ * keywords), else undefined; counted from the partitions' progress, so it costs no read of the results.
+ */
+export function allLabelsFellBack(record: RunRecord, view: RunView): string | undefined {
+  if (record.config.llm.baseUrl === '') return undefined
+  const labeled = view.partitions.map((partition) => partition.progress?.topicsLabeled ?? {llm: 0, keywords: 0})
+  const llm = labeled.reduce((sum, counts) => sum + counts.llm, 0)
+  const keywords = labeled.reduce((sum, counts) => sum + counts.keywords, 0)
+  if (llm > 0 || keywords === 0) return undefined
+  return (
+    `the LLM at ${record.config.llm.baseUrl} named none of the ${keywords} topics: every label fell back to keywords ` +
+    `(\`ftm logs ${record.id}\` says why; llm.whenAllFallback=${record.config.llm.whenAllFallback})`
+  )
 }
