@@ -1,9 +1,10 @@
+import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import stringWidth from 'string-width'
 import {formatTable, truncate} from '../../../src/ui/format-table.js'
 
 const green = (text: string): string => `\x1b[32m${text}\x1b[0m`
-const plain = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '')
+const plain = (text: string): string => stripVTControlCharacters(text)
 
 describe('formatTable', () => {
   it('aligns coloured cells by what the terminal shows, not by their colour codes', () => {

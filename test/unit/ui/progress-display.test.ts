@@ -1,3 +1,4 @@
+import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import type {PartitionProgress} from '../../../src/core/progress.js'
 import type {RunView} from '../../../src/core/run/monitor-run.js'
@@ -59,7 +60,7 @@ describe('ProgressDisplay', () => {
     const stream = new CapturedStream(true, 80)
     const display = new ProgressDisplay(stream as unknown as NodeJS.WriteStream)
     display.update({...view(30, 2), runId: '20261202-013459-6b75'})
-    const drawn = stream.text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').split('\n').filter(Boolean)
+    const drawn = stripVTControlCharacters(stream.text).split('\n').filter(Boolean)
     expect(drawn.length).toBe(3)
     for (const line of drawn) expect(line.length).toBeLessThanOrEqual(79)
   })
