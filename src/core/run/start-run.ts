@@ -1,3 +1,4 @@
+import {rmSync} from 'node:fs'
 import type {Config} from '../config/schema.js'
 import {writeManifest} from '../manifest.js'
 import {createExecutor} from '../executor-registry.js'
@@ -53,16 +54,28 @@ export interface RunOutcome {
 export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   const executor = await createExecutor(options.config.executor, {storage: openStorage(options.config.root), environment: options.environment})
   const {storage, record} = await createRun({...options, executorName: executor.name})
-  if (options.detach) return detach(storage, executor, record, options)
-  return execute(storage, executor, record, options)
+  // A run the executor refuses (e.g. Batch with a local root) never started: it leaves no record to show as stalled.
+  await executor.prepare(record).catch(async (error: unknown) => {
+    await forgetRun(storage, record.id)
+    throw error
+  })
+  if (options.detach) return detach(storage, executor, record, {...options, prepared: true})
+  return execute(storage, executor, record, {...options, prepared: true})
+}
+
+/** Removes everything a run wrote under runs/<id>/ (record, manifests, lease): for runs that never started. */
+export async function forgetRun(storage: Storage, runId: string): Promise<void> {
+  for (const key of await storage.list(`runs/${runId}/`)) await storage.remove(key)
+  const folder = storage.localPath(`runs/${runId}`)
+  if (folder) rmSync(folder, {recursive: true, force: true}) // a local root also loses the run's empty folders
 }
 
 /** Starts a recorded run without watching it: the executor's jobs go on alone, or a detached monitor feeds them. */
-async function detach(storage: Storage, executor: Executor, record: RunRecord, options: StartRunOptions): Promise<RunOutcome> {
+async function detach(storage: Storage, executor: Executor, record: RunRecord, options: StartRunOptions & {prepared?: boolean}): Promise<RunOutcome> {
   options.onStart?.(record)
   const view: RunView = {runId: record.id, partitions: [], finished: false}
   if (executor.capabilities.detached) {
-    await executor.prepare(record)
+    if (!options.prepared) await executor.prepare(record)
     record.jobs = await executor.submit(record, partitionJobs(storage, record))
     await writeRunRecord(storage, record)
     return {record, view, exitCode: ExitCode.ok, detached: {}}
@@ -105,10 +118,10 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   return execute(storage, executor, record, options)
 }
 
-async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal}): Promise<RunOutcome> {
+async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal; prepared?: boolean}): Promise<RunOutcome> {
   options.onStart?.(record)
   await claimMonitorLease(storage, record.id)
-  await executor.prepare(record)
+  if (!options.prepared) await executor.prepare(record)
   const jobs = partitionJobs(storage, record)
   const handles: JobHandle[] = await executor.submit(record, jobs)
   record.jobs = handles
