@@ -139,7 +139,7 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   if (failed.length > 0) {
     record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${partition.progress?.reason ?? partition.state.reason}`).join('; ')
   } else if (cancelled) {
-    record.reason = 'cancelled; partitions committed what they had finished'
+    record.reason = 'partitions committed what they had finished'
   }
   const unnamed = record.status === 'succeeded' ? allLabelsFellBack(record, view) : undefined
   if (unnamed) record.reason = unnamed
