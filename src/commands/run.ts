@@ -28,16 +28,16 @@ ${exitCodeHelp()}`
   ]
 
   static override flags = {
-    source: Flags.string({char: 's', description: 'transcripts: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
+    source: Flags.string({char: 's', exclusive: ['resume'], description: 'transcripts: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
     root: Flags.string({char: 'r', description: 'output root (default ./ftm-output)'}),
-    quarters: Flags.string({char: 'q', description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
-    executor: Flags.string({char: 'e', description: `where partitions run: ${executorNames.join(', ')} (default process)`}),
+    quarters: Flags.string({char: 'q', exclusive: ['resume'], description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
+    executor: Flags.string({char: 'e', exclusive: ['resume'], description: `where partitions run: ${executorNames.join(', ')} (default process)`}),
     parallel: Flags.string({char: 'p', description: 'partitions running at the same time (default 1)'}),
-    partitions: Flags.string({description: 'partitions per quarter (default: max(parallel, firms / firmsPerPartition))'}),
+    partitions: Flags.string({exclusive: ['resume'], description: 'partitions per quarter (default: max(parallel, firms / firmsPerPartition))'}),
     'checkpoint-interval': Flags.string({description: 'firms per committed checkpoint (default 50)'}),
     set: Flags.string({description: 'any configuration value, e.g. --set pipeline.hdbscan.minClusterSize=8', multiple: true}),
     config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
-    resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped'}),
+    resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped; its source, quarters, partitions and executor are the recorded ones (--parallel may change)'}),
     detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
     'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
     profile: Flags.string({description: 'a profile of the configuration file (profiles.<name>), also FTM_PROFILE'}),

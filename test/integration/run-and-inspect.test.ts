@@ -111,6 +111,13 @@ describe('bad input gets a clear message and no stack trace', () => {
     expect(result.stderr).toContain('Did you mean --parallel?')
   })
 
+  it('refuses --resume with flags a resumed run cannot honour, instead of ignoring them', async () => {
+    for (const flag of ['--source', '--quarters', '--partitions', '--executor']) {
+      const result = await runCli(['run', '--resume', '20261128-143205-7f3a', flag, 'x', '--root', temporaryFolder()])
+      expectUserError(result, `cannot also be provided when using ${flag}`, 'ftm run --help')
+    }
+  })
+
   it('names a bad quarter', async () => {
     const result = await runCli(['run', '--source', 'x.csv', '--quarters', '2024Q9', '--root', temporaryFolder()])
     expectUserError(result, '"2024Q9" is not a quarter')
