@@ -1,4 +1,5 @@
 import {writeFileSync} from 'node:fs'
+import {assertKnownFirm, assertKnownQuarter, assertKnownRun} from '../inspect/check-selection.js'
 import {Args, Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
 import {UserError} from '../base/errors.js'
@@ -11,7 +12,7 @@ import {summarizeRun, type RunSummary} from '../inspect/summarize-run.js'
 import {type Parameter, ResultViews, viewCatalog} from '../inspect/views.js'
 import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
-import {formatSummary} from '../ui/format-summary.js'
+import {formatSummary, summaryFileText} from '../ui/format-summary.js'
 import {formatRows, rowsAsObjects} from '../ui/format-table.js'
 
 export default class Inspect extends FtmCommand {
@@ -52,8 +53,9 @@ Reports: summary (default), ${reports.map((report) => `${report.name} (${report.
     const {args, flags} = await this.parse(Inspect)
     const {config} = loadConfig({configFile: flags.config, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
     const storage = openStorage(config.root)
-    const runId = flags.run ? assertRunId(flags.run) : await latestRunId(storage)
     const format = resolveOutputFormat(flags.format, flags.output)
+    const runId = flags.run ? assertRunId(flags.run) : await latestRunId(storage)
+    if (flags.run) await assertKnownRun(storage, runId)
     const continuityMinSimilarity = config.pipeline.measures.continuityMinSimilarity
     const result: InspectResult = {runId}
     if (flags.database) {
@@ -64,6 +66,8 @@ Reports: summary (default), ${reports.map((report) => `${report.name} (${report.
     }
     const views = await ResultViews.open(storage, runId, {continuityMinSimilarity})
     try {
+      if (flags.quarter) await assertKnownQuarter(views, runId, flags.quarter)
+      if (flags.firm) await assertKnownFirm(views, runId, flags.firm, flags.quarter)
       if (flags.report) {
         const bytes = await writeHtmlReport(views, runId, flags.report)
         result.report = flags.report
@@ -78,6 +82,11 @@ Reports: summary (default), ${reports.map((report) => `${report.name} (${report.
         return result
       }
       const summary = await summarizeRun(views, {firms: flags.firms})
+      if (flags.output) {
+        writeFileSync(prepareOutputFile(flags.output), `${summaryFileText(runId, config.root, summary, format)}\n`)
+        if (!this.jsonEnabled()) this.log(`Wrote the summary of run ${runId} to ${flags.output}`)
+        return {...result, summary, output: flags.output}
+      }
       if (!this.jsonEnabled()) this.log(formatSummary(runId, config.root, summary))
       return {...result, summary}
     } finally {
@@ -130,4 +139,6 @@ export interface InspectResult {
   report?: string
   /** The DuckDB database file written. */
   database?: string
+  /** The file the summary was written to. */
+  output?: string
 }

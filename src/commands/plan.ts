@@ -27,7 +27,7 @@ ${exitCodeHelp()}`
   ]
 
   static override flags = {
-    source: Flags.string({char: 's', description: 'transcripts: a CSV in the WRDS component shape'}),
+    source: Flags.string({char: 's', description: 'transcripts, as ftm run takes them: a .csv, .parquet or .jsonl file (local or s3://) in the WRDS component shape, or wrds:// / postgres://'}),
     quarters: Flags.string({char: 'q', description: 'quarters: 2024Q1, 2024Q1,2024Q2 or 2023Q1..2024Q4 (default: all in the source)'}),
     firms: Flags.integer({description: 'estimate quarters of this many firms instead of reading a source', min: 1}),
     parallel: Flags.integer({char: 'p', description: 'partitions running at the same time', min: 1}),

@@ -39,7 +39,7 @@ ${exitCodeHelp()}`
     'checkpoint-interval': Flags.string({description: 'firms per committed checkpoint (default 50)'}),
     set: Flags.string({description: 'any configuration value, e.g. --set pipeline.hdbscan.minClusterSize=8', multiple: true}),
     config: configFlags.config,
-    resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped'}),
+    resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped; its source, quarters, partitions and executor are the recorded ones (--parallel may change)'}),
     detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
     'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
     profile: configFlags.profile,
@@ -63,7 +63,10 @@ ${exitCodeHelp()}`
     const callbacks = {
       signal: abort.signal,
       environment: process.env,
-      onStart: (record: {id: string; root: string}) => display.note(`Run ${record.id} → ${record.root}`),
+      onStart: (record: {id: string; root: string; plan: {firms: number}[]}) => {
+        display.outline(record)
+        display.note(`Run ${record.id} → ${record.root}`)
+      },
       onUpdate: (view: Parameters<ProgressDisplay['update']>[0]) => display.update(view),
       onWarning: (message: string) => display.note(`Warning: ${message}`),
     }

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {exitCodeHelp} from '../base/exit-codes.js'
+import {readRunRecord} from '../core/run-record.js'
 import {readRunStatus, type RunStatusReport} from '../core/run/run-status.js'
 import {selectRun} from '../core/run/select-run.js'
 import {watchRun} from '../core/run/watch-run.js'
@@ -34,6 +35,7 @@ ${exitCodeHelp()}`
     const runId = await selectRun(storage, {runId: givenRunId(args.run, flags.run), latest: flags.latest, defaultLatest: true, command: 'status'})
     if (flags.watch) {
       const display = new ProgressDisplay(process.stdout)
+      display.outline(await readRunRecord(storage, runId))
       const abort = new AbortController()
       const stop = (): void => abort.abort()
       process.once('SIGINT', stop)

@@ -11,7 +11,7 @@ export default class Themes extends FtmCommand {
   static override summary = "Cluster a run's firm topics into cross-firm themes (the reduce after the per-firm map)."
   static override description = `For each quarter of a run, reads the committed firm topics, clusters their embeddings (UMAP + HDBSCAN, settings
 under themes.*), keeps themes that span at least themes.minFirms firms with no firm above themes.maxFirmShare,
-and writes the themes and theme_members tables (\`ftm inspect --report themes\`). Runs through the run's
+and writes the themes and theme_members tables (\`ftm inspect themes\`). Runs through the run's
 executor: on Batch one job per quarter that waits for the quarter's map jobs; elsewhere a local process.
 
 Exit codes:

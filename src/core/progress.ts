@@ -32,6 +32,8 @@ export interface PartitionProgress {
   exitCode?: number
   /** Why the worker stopped, when it did not finish. */
   reason?: string
+  /** Topics this attempt labelled, by where the label came from (llm, or keywords when no LLM answered). */
+  topicsLabeled?: {llm: number; keywords: number}
 }
 
 /** Writes a partition's progress. */

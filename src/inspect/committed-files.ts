@@ -19,10 +19,17 @@ export async function committedFiles(storage: Storage, runId: string): Promise<C
   return files
 }
 
-/** The newest run under a root (run ids sort by start time). */
+/** The ids of the runs under a root, oldest first (run ids sort by start time). */
+export async function runIds(storage: Storage): Promise<string[]> {
+  return (await storage.list(runsPrefix))
+    .map((key) => /^runs\/([^/]+)\/run\.json$/.exec(key)?.[1])
+    .filter((id): id is string => Boolean(id))
+    .sort()
+}
+
+/** The newest run under a root. */
 export async function latestRunId(storage: Storage): Promise<string> {
-  const ids = (await storage.list(runsPrefix)).map((key) => /^runs\/([^/]+)\/run\.json$/.exec(key)?.[1]).filter((id): id is string => Boolean(id))
-  const latest = ids.sort().at(-1)
+  const latest = (await runIds(storage)).at(-1)
   if (!latest) {
     throw new UserError(`There are no runs under ${storage.uri}.`, 'Start one with `ftm run`, or point --root at the output of an earlier run.')
   }

@@ -88,7 +88,7 @@ export async function processFirms(loop: FirmLoop): Promise<LoopOutcome> {
   /** Adds a finished firm to the chunk; true when the breaker tripped on it. */
   const finish = async (outcome: FirmOutcome): Promise<boolean> => {
     for (const table of ['firms', 'topics', 'sentences'] as const) pending[table].push(...outcome.rows[table])
-    await reporter.firmFinished(outcome.failure !== undefined)
+    await reporter.firmFinished(outcome.failure !== undefined, outcome.rows.topics.map((topic) => topic.label_source))
     if (breaker.record(outcome.failure)) return true
     if (pending.firms.length >= record.config.worker.checkpointInterval) await commit()
     return false

@@ -18,10 +18,12 @@ export class ProgressReporter {
     private readonly minimumIntervalMs = 1000,
   ) {}
 
-  /** Counts a finished firm. */
-  async firmFinished(failed: boolean): Promise<void> {
+  /** Counts a finished firm, and its topics by where their labels came from. */
+  async firmFinished(failed: boolean, labelSources: readonly unknown[] = []): Promise<void> {
     this.progress.firmsProcessed++
     if (failed) this.progress.firmsFailed++
+    const labeled = (this.progress.topicsLabeled ??= {llm: 0, keywords: 0})
+    for (const source of labelSources) labeled[source === 'llm' ? 'llm' : 'keywords']++
     await this.write(false)
   }
 

@@ -1,11 +1,27 @@
 import {Command, Errors} from '@oclif/core'
+import {closestMatch} from '../base/closest-match.js'
 import {explainEdgeError} from '../base/edge-errors.js'
-import {errorMessage, isUserError} from '../base/errors.js'
+import {errorMessage, isUserError, UserError} from '../base/errors.js'
 import {ExitCode} from '../base/exit-codes.js'
 
 /** The base of every ftm command: --json, and errors that say what to do instead of stack traces. */
 export abstract class FtmCommand extends Command {
   static override enableJsonFlag = true
+
+  /** Names a mistyped flag before oclif's parser, which blames whatever argument follows it (`--formt csv`). */
+  override async init(): Promise<void> {
+    const known = {...this.ctor.baseFlags, ...this.ctor.flags}
+    const names = Object.entries(known).flatMap(([name, flag]) => [name, ...((flag as {aliases?: string[]}).aliases ?? [])])
+    const unknown = unknownFlags(this.argv, [...names, 'help', ...(this.ctor.enableJsonFlag ? ['json'] : [])])
+    if (unknown.length > 0) {
+      const closest = closestMatch(unknown[0]!, names)
+      throw new UserError(
+        `${this.id ? `ftm ${this.id}` : 'This command'} has no flag --${unknown[0]}.`,
+        `${closest ? `Did you mean --${closest}? ` : ''}Run \`ftm ${this.id ?? ''} --help\` for the flags it takes.`,
+      )
+    }
+    await super.init()
+  }
 
   protected override async catch(error: Error): Promise<unknown> {
     if (isUserError(error)) {
@@ -43,4 +59,13 @@ export abstract class FtmCommand extends Command {
       process.stderr.write(`Error: ${details.message}\n${details.hint ? `  ${details.hint}\n` : ''}`)
     }
   }
+}
+
+/** The names of the long flags in argv (before a bare `--`) that are not among the known ones. */
+export function unknownFlags(argv: readonly string[], known: readonly string[]): string[] {
+  const end = argv.indexOf('--')
+  return (end === -1 ? argv : argv.slice(0, end))
+    .filter((token) => /^--[^-]/.test(token))
+    .map((token) => token.slice(2).split('=')[0]!)
+    .filter((name) => !known.includes(name) && !(name.startsWith('no-') && known.includes(name.slice(3))))
 }

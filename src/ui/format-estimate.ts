@@ -16,7 +16,7 @@ export function formatPlanEstimate(plan: PlanEstimate): string {
   for (const [name, time] of Object.entries(plan.firmTimes)) {
     if (name === 'reference' || time.source === 'measured') lines.push(`  ${name.padEnd(10)} ${describeFirmTime(time)}`)
   }
-  if (Object.values(plan.firmTimes).some((time) => time.source === 'configured')) lines.push('  (executors without measured runs use the reference)')
+  lines.push(`  ${describeBasis(plan.basis)}`)
   lines.push('')
   const row = (estimate: CostEstimate): unknown[] => [
     estimate.name,
@@ -61,4 +61,12 @@ function sizeRange(sizes: readonly number[]): string {
 
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`
+}
+
+/** Which per-firm times the cost table compares, in a sentence. */
+export function describeBasis(basis: PlanEstimate['basis']): string {
+  if (basis.times === 'measured') return 'Compared on measured times: earlier runs measured every executor.'
+  if (basis.measuredExecutors.length === 0) return 'Compared on the configured reference for every executor (no earlier run measured one).'
+  const measured = `${basis.measuredExecutors.join(', ')} ${basis.measuredExecutors.length === 1 ? 'was' : 'were'}`
+  return `Compared on the configured reference for every executor: only ${measured} measured, and one executor's measured times beside another's configured ones would not compare like with like.`
 }

@@ -3,6 +3,7 @@ import type {RunListing} from '../core/run/list-runs.js'
 import {partitionName} from '../core/layout.js'
 import {colorPhase} from './color.js'
 import {formatTable} from './format-table.js'
+import {formatTimestamp} from './format-time.js'
 import {formatDuration} from './progress-display.js'
 
 /** `ftm status`'s text. */
@@ -10,7 +11,7 @@ export function formatRunStatus(report: RunStatusReport, color: boolean): string
   const lines: string[] = []
   const root = `--root ${report.root}`
   lines.push(`Run ${report.runId}: ${colorPhase(report.stalled ? 'stalled' : report.status, color)}${report.reason ? ` (${report.reason})` : ''}`)
-  lines.push(`  executor ${report.executor}, ${report.parallel} at a time, started ${report.createdAt}${report.finishedAt ? `, finished ${report.finishedAt}` : ''}`)
+  lines.push(`  executor ${report.executor}, ${report.parallel} at a time, started ${formatTimestamp(report.createdAt)}${report.finishedAt ? `, finished ${formatTimestamp(report.finishedAt)}` : ''}`)
   if (report.monitor) {
     const alive = report.monitor.alive === undefined ? 'on another machine' : report.monitor.alive ? 'alive' : 'gone'
     lines.push(`  monitor: ${report.monitor.detached ? 'detached ' : ''}pid ${report.monitor.pid} on ${report.monitor.host} (${alive})${report.monitor.logFile ? `, log ${report.monitor.logFile}` : ''}`)
@@ -62,8 +63,8 @@ export function formatRunList(root: string, runs: RunListing[], color: boolean):
         run.firms,
         run.partitions,
         run.executor,
-        run.createdAt.replace('T', ' ').slice(0, 19),
-        run.finishedAt?.replace('T', ' ').slice(0, 19) ?? '',
+        formatTimestamp(run.createdAt),
+        formatTimestamp(run.finishedAt),
       ]),
       40,
     ),

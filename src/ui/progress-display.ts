@@ -1,18 +1,42 @@
+import {createLogUpdate} from 'log-update'
 import type {PartitionView, RunView} from '../core/run/monitor-run.js'
 import {estimateSecondsLeft} from '../core/progress.js'
 import {partitionName} from '../core/layout.js'
 import {partitionReason} from '../core/run/partition-reason.js'
+import {truncate} from './format-table.js'
 
-/** Shows a run's progress: a live table on a terminal, plain lines (one per change worth telling) elsewhere. */
+/** What the display knows of a run before its first partition reports: its firms in all, and when it started. */
+export interface RunOutline {
+  plan: {firms: number}[]
+}
+
+/**
+ * Shows a run's progress: a live table on a terminal (redrawn in place by log-update, each line cut to the terminal's
+ * width so nothing wraps or piles up), plain lines (one per change worth telling) elsewhere. The totals line counts
+ * the firms of partitions that have not started, and gives the elapsed time and an ETA for the whole run.
+ */
 export class ProgressDisplay {
-  private drawnLines = 0
   private readonly told = new Map<string, string>()
+  private readonly render: ReturnType<typeof createLogUpdate>
+  private plannedFirms: number | undefined
+  private readonly startedAt: number
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.render = createLogUpdate(stream, {showCursor: true})
+    this.startedAt = now()
+  }
 
   /** True when the stream is a terminal that can be redrawn. */
   get live(): boolean {
     return Boolean(this.stream.isTTY) && process.env.TERM !== 'dumb'
+  }
+
+  /** Learns the run's planned firms, so the totals count partitions that have not reported yet. */
+  outline(run: RunOutline): void {
+    this.plannedFirms = run.plan.reduce((sum, quarter) => sum + quarter.firms, 0)
   }
 
   /** Draws one update. */
@@ -23,30 +47,38 @@ export class ProgressDisplay {
 
   /** Writes a line above the live table (or plainly). */
   note(line: string): void {
-    this.clear()
+    if (this.live) this.render.clear()
     this.stream.write(`${line}\n`)
-    this.drawnLines = 0
   }
 
   /** Leaves the last table on screen. */
   finish(): void {
-    this.drawnLines = 0
+    this.render.done()
+  }
+
+  /** The totals line: firms done of all planned, partitions by phase, elapsed time and the run's ETA. */
+  totals(view: RunView): string {
+    const count = (phase: string): number => view.partitions.filter((partition) => partition.state.phase === phase).length
+    const sum = (pick: (partition: PartitionView) => number): number => view.partitions.reduce((total, partition) => total + pick(partition), 0)
+    const done = sum((partition) => (partition.progress ? partition.progress.firmsResumed + partition.progress.firmsProcessed : 0))
+    const processed = sum((partition) => partition.progress?.firmsProcessed ?? 0)
+    const planned = Math.max(this.plannedFirms ?? 0, sum((partition) => partition.progress?.firmsTotal ?? 0))
+    const elapsed = (this.now() - this.startedAt) / 1000
+    const rate = elapsed > 0 ? processed / elapsed : 0
+    const eta = done >= planned || elapsed < 1 ? '' : rate > 0 ? `, ETA ${formatDuration((planned - done) / rate)}` : ''
+    const phases = `partitions ${count('succeeded')} done, ${count('running')} running, ${count('pending')} pending, ${count('failed')} failed`
+    return `run ${view.runId}: ${done}/${planned} firms; ${phases}; elapsed ${formatDuration(elapsed)}${eta}`
   }
 
   private redraw(view: RunView): void {
     const rows = this.stream.rows ? Math.max(5, this.stream.rows - 4) : 30
+    const width = Math.max(20, (this.stream.columns ?? 80) - 1)
     const all = view.partitions
     const shown = all.length <= rows ? all : all.filter((partition) => partition.state.phase === 'running' || partition.state.phase === 'failed').slice(0, rows - 1)
     const lines = shown.map(describePartition)
-    if (shown.length < all.length) lines.push(`… ${all.length - shown.length} more partitions (${totals(view)})`)
-    lines.push(totals(view))
-    this.clear()
-    this.stream.write(`${lines.join('\n')}\n`)
-    this.drawnLines = lines.length
-  }
-
-  private clear(): void {
-    if (this.drawnLines > 0 && this.live) this.stream.write(`\x1b[${this.drawnLines}A\x1b[0J`)
+    if (shown.length < all.length) lines.push(`… ${all.length - shown.length} more partitions`)
+    lines.push(this.totals(view))
+    this.render(lines.map((line) => truncate(line, width)).join('\n'))
   }
 
   private tellChanges(view: RunView): void {
@@ -79,13 +111,6 @@ function describePartition(partition: PartitionView): string {
     state.interruptions ? `${state.interruptions} Spot reclaim${state.interruptions > 1 ? 's' : ''}` : '',
   ]
   return parts.filter(Boolean).join('  ')
-}
-
-function totals(view: RunView): string {
-  const count = (phase: string): number => view.partitions.filter((partition) => partition.state.phase === phase).length
-  const firms = view.partitions.reduce((sum, partition) => sum + (partition.progress ? partition.progress.firmsResumed + partition.progress.firmsProcessed : 0), 0)
-  const total = view.partitions.reduce((sum, partition) => sum + (partition.progress?.firmsTotal ?? 0), 0)
-  return `run ${view.runId}: ${firms}/${total} firms; partitions ${count('succeeded')} done, ${count('running')} running, ${count('pending')} pending, ${count('failed')} failed`
 }
 
 function progressBar(fraction: number, width: number): string {

@@ -184,6 +184,45 @@ describe('ftm inspect over a real run (6 firms × 2 quarters, one failing firm)'
     expect(result.stderr).toContain('--output')
   })
 
+  it('refuses an unknown run, quarter or firm, naming the closest one, instead of printing nothing', async () => {
+    const wrongRun = `${fixture.runId.slice(0, -1)}${fixture.runId.endsWith('0') ? '1' : '0'}`
+    const cases: [string[], RegExp][] = [
+      [['--run', wrongRun], new RegExp(`no run ${wrongRun}[\\s\\S]*Did you mean ${fixture.runId}`)],
+      [['keywords', '--quarter', '2030Q1'], /no results for quarter 2030Q1[\s\S]*Did you mean 2024Q1\? Known quarters: 2024Q1, 2024Q2/],
+      [['firm', '--firm', '999'], /no firm 999[\s\S]*Did you mean/],
+    ]
+    for (const [args, message] of cases) {
+      const result = await runCli(['inspect', '--root', fixture.root, ...args])
+      expect(result.exitCode, args.join(' ')).toBe(2)
+      expect(result.stderr).toMatch(message)
+    }
+  })
+
+  it('writes the summary to --output s.csv, and refuses k.xlsx instead of writing a text table', async () => {
+    const folder = temporaryFolder()
+    const written = await runCli(['inspect', '--root', fixture.root, '--output', path.join(folder, 's.csv')])
+    expect(written.exitCode).toBe(0)
+    expect(readFileSync(path.join(folder, 's.csv'), 'utf8').trim().split('\n')).toEqual([
+      'quarter,firms,ok,failed,topics,sentences',
+      expect.stringMatching(/^2024Q1,6,6,0,\d+,\d+$/),
+      expect.stringMatching(/^2024Q2,6,5,1,\d+,\d+$/),
+    ])
+    const refused = await runCli(['inspect', '--root', fixture.root, '--sql', 'SELECT 1', '--output', path.join(folder, 'k.xlsx')])
+    expect(refused.exitCode).toBe(2)
+    expect(refused.stderr).toMatch(/\.xlsx[\s\S]*Did you mean k\.csv\?/)
+    expect(existsSync(path.join(folder, 'k.xlsx'))).toBe(false)
+  })
+
+  it('names a mistyped flag (--formt) and a mistyped command (inspct) with the closest one', async () => {
+    const flag = await runCli(['inspect', '--root', fixture.root, '--formt', 'csv'])
+    expect(flag.exitCode).toBe(2)
+    expect(flag.stderr).toContain('ftm inspect has no flag --formt.')
+    expect(flag.stderr).toContain('Did you mean --format?')
+    const command = await runCli(['inspct'])
+    expect(command.exitCode).toBe(2)
+    expect(command.stderr).toContain('Did you mean `ftm inspect`?')
+  })
+
   it('writes a DuckDB database that stands on its own', async () => {
     const copy = temporaryFolder()
     cpSync(fixture.root, copy, {recursive: true})

@@ -42,6 +42,9 @@ describe('--json results of plan, status, logs, runs, cancel and config show', (
     expect(plan.firmTimes.process).toMatchObject({source: 'measured', firms: 4, runs: 1})
     expect(plan.firmTimes.process!.seconds).toBeGreaterThan(0)
     expect(plan.firmTimes.batch).toMatchObject({source: 'configured', seconds: 15})
+    // Only process was measured: every executor is costed on the configured reference, and the plan says so.
+    expect(plan.basis).toEqual({times: 'configured', measuredExecutors: ['process']})
+    expect(plan.executors.find((estimate) => estimate.name === 'process')!.firmSeconds).toBe(15)
   })
 
   it('status, logs and runs describe the finished run', async () => {

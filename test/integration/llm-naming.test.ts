@@ -91,16 +91,25 @@ describe('ftm run names topics through an OpenAI-compatible endpoint', () => {
     })
     afterAll(async () => broken.close())
 
-    it('keeps keyword labels and the firms ok with onFailure fallback', async () => {
+    it('keeps keyword labels and the firms ok with onFailure fallback, and says the LLM named nothing (exit 1)', async () => {
       const root = temporaryFolder()
       const result = await run(root, {FTM_LLM__BASE_URL: broken.url})
-      expect(result.exitCode, result.stderr).toBe(0)
+      expect(result.exitCode, result.stderr).toBe(1)
+      const summary = parseJson<RunResult>(result)
+      expect(summary.status).toBe('succeeded')
+      expect(summary.reason).toMatch(/named none of the \d+ topics: every label fell back to keywords/)
       // The first firm tries twice (llm.retries = 1); once the endpoint is known to fail, later firms try once.
       expect(broken.requestCount).toBe(4)
       const firms = await query(root, 'SELECT status, count(*) AS firms FROM firms GROUP BY status')
       expect(firms).toEqual([{status: 'ok', firms: '3'}])
       const sources = await query(root, 'SELECT DISTINCT label_source FROM topics')
       expect(sources).toEqual([{label_source: 'keywords'}])
+    })
+
+    it('ends with exit 0 and the same reason when llm.whenAllFallback is warn', async () => {
+      const result = await run(temporaryFolder(), {FTM_LLM__BASE_URL: broken.url, FTM_LLM__WHEN_ALL_FALLBACK: 'warn'})
+      expect(result.exitCode, result.stderr).toBe(0)
+      expect(parseJson<RunResult>(result).reason).toContain('every label fell back to keywords')
     })
 
     it('fails firms with llm_error and trips the circuit breaker with onFailure fail', async () => {

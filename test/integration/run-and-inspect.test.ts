@@ -105,9 +105,17 @@ describe('bad input gets a clear message and no stack trace', () => {
     expectUserError(result, 'There is no executor "kubernetes"', 'process')
   })
 
-  it('names an unknown flag and points to help', async () => {
+  it('names an unknown flag, the closest one, and points to help', async () => {
     const result = await runCli(['run', '--paralel', '2'])
-    expectUserError(result, 'Nonexistent flag: --paralel', 'ftm run --help')
+    expectUserError(result, 'ftm run has no flag --paralel.', 'ftm run --help')
+    expect(result.stderr).toContain('Did you mean --parallel?')
+  })
+
+  it('refuses --resume with flags a resumed run cannot honour, instead of ignoring them', async () => {
+    for (const flag of ['--source', '--quarters', '--partitions', '--executor']) {
+      const result = await runCli(['run', '--resume', '20261128-143205-7f3a', flag, 'x', '--root', temporaryFolder()])
+      expectUserError(result, `so it would ignore ${flag}`, 'without --resume')
+    }
   })
 
   it('names a bad quarter', async () => {

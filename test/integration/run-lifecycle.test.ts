@@ -139,6 +139,8 @@ describe('the run lifecycle from other processes', () => {
     expect(stopped.firmsCommitted).toBe(stopped.firmsProcessed)
     await waitFor(() => (isProcessAlive(first.pid) ? undefined : true))
     expect(readRecord(root, runId)).toMatchObject({status: 'cancelled', reason: expect.stringContaining('1 never started')})
+    // The status already says cancelled: the reason does not say it again ("cancelled: cancelled; …")
+    expect(readRecord(root, runId).reason).toMatch(/^by ftm cancel; partitions committed what they had finished/)
     expect(Number((await countRows(root, runId)).firms)).toBe(stopped.firmsCommitted)
   })
 

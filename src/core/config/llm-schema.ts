@@ -29,6 +29,9 @@ export const llmSchema = z
     onFailure: z
       .enum(['fallback', 'fail'])
       .describe('when the endpoint keeps failing for a firm: fallback (keyword labels, firm ok) or fail (firm fails with llm_error, counted by the circuit breaker)'),
+    whenAllFallback: z
+      .enum(['fail', 'warn'])
+      .describe('when llm.baseUrl is set but no topic of the run got an LLM label: fail (the run ends with exit 1) or warn (exit 0); both say so'),
   })
   .refine((llm) => llm.baseUrl === '' || llm.model.trim() !== '', {path: ['model'], message: 'a model name (the one the server serves) when llm.baseUrl is set'})
 
@@ -49,4 +52,5 @@ export const defaultLlm: LlmConfig = {
   responseFormat: 'json_schema',
   temperature: 0,
   onFailure: 'fallback',
+  whenAllFallback: 'fail',
 }

@@ -162,10 +162,12 @@ function configError(error: z.ZodError, merged: Tree, origins: Record<string, Co
   const key = issuePath.join('.')
   const value = issuePath.reduce<unknown>((node, part) => (isTree(node) || Array.isArray(node) ? (node as Tree)[part] : undefined), merged)
   const leaf = findLeaf(key) ?? findLeaf(issuePath.slice(0, -1).join('.'))
-  const allowed = leaf?.choices ? `one of ${leaf.choices.join(', ')}` : issue.message
+  const allowed = leaf?.choices ? `one of ${leaf.choices.join(', ')}` : issue.message.replace(/^Invalid input: expected (\w+), received \w+$/, 'a $1')
+  // zod's own rendering of every issue, so a file with several bad values is fixed in one go, not one per run.
+  const others = error.issues.length > 1 ? `\nEvery problem (${error.issues.length}):\n${z.prettifyError(error)}` : ''
   return new UserError(
     `Invalid value for ${leaf?.key ?? key}: ${JSON.stringify(value)} (from ${originFor(key, origins)}).`,
-    `Allowed: ${allowed}${leaf?.description ? ` (${leaf.description})` : ''}. Fix the value where it was set.`,
+    `Allowed: ${allowed}${leaf?.description ? ` (${leaf.description})` : ''}. Fix the value where it was set.${others}`,
   )
 }
 

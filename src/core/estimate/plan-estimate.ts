@@ -31,6 +31,8 @@ export interface PlanEstimate {
   firmTimes: Record<string, FirmTime>
   baseline: CostEstimate
   executors: CostEstimate[]
+  /** What the executors are compared on: measured times for each, or configured times for all. */
+  basis: {times: 'measured' | 'configured'; measuredExecutors: string[]}
 }
 
 /** Splits each quarter's firm count as a run would (balanced partitions, larger ones first). */
@@ -50,9 +52,13 @@ export function estimatePlan(quarters: QuarterLayout[], config: Pick<Config, 'pa
   const reference = configuredFirmTime(settings.stageSeconds)
   const baseline = estimateSequential(sizes, reference, settings.sequential)
   const firmTimes: Record<string, FirmTime> = {reference}
+  const measuredTimes = new Map(estimatedExecutors.map((name) => [name, settings.useMeasured ? measuredFirmTime(measured.filter((run) => run.executor === name)) : undefined]))
+  const measuredExecutors = estimatedExecutors.filter((name) => measuredTimes.get(name))
+  // Like with like: measured times only when every executor has them; a mix would set CPU seconds against GPU ones.
+  const times = measuredExecutors.length === estimatedExecutors.length ? 'measured' : 'configured'
   const executors = estimatedExecutors.map((name) => {
-    const firmTime = (settings.useMeasured && measuredFirmTime(measured.filter((run) => run.executor === name))) || reference
-    firmTimes[name] = firmTime
+    const firmTime = times === 'measured' ? measuredTimes.get(name)! : reference
+    firmTimes[name] = measuredTimes.get(name) ?? reference
     return estimateExecutor(name, sizes, config.parallel, firmTime, settings[name], baseline)
   })
   return {
@@ -62,6 +68,7 @@ export function estimatePlan(quarters: QuarterLayout[], config: Pick<Config, 'pa
     firmTimes,
     baseline,
     executors,
+    basis: {times, measuredExecutors},
   }
 }
 

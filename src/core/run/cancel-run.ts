@@ -85,7 +85,7 @@ async function cancelMap(
     const states = await jobStates(latest, getExecutor)
     const unfinished = states.filter((state) => !isFinished(state.phase)).length
     latest.status = 'cancelled'
-    latest.reason = `cancelled by ftm cancel; partitions committed what they had finished${unfinished > 0 ? ` (${unfinished} never started)` : ''}`
+    latest.reason = `by ftm cancel; partitions committed what they had finished${unfinished > 0 ? ` (${unfinished} never started)` : ''}`
     latest.finishedAt = new Date().toISOString()
     await writeRunRecord(storage, latest)
   }

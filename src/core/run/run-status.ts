@@ -173,7 +173,7 @@ async function settle(storage: Storage, record: RunRecord, partitions: Partition
   const cancelled = partitions.some((partition) => partition.phase === 'cancelled')
   record.status = failed.length > 0 ? 'failed' : cancelled ? 'cancelled' : 'succeeded'
   if (failed.length > 0) record.reason = failed.map((partition) => `${partition.quarter} partition ${partition.partition}: ${partition.reason ?? 'failed'}`).join('; ')
-  else if (cancelled) record.reason = 'cancelled; partitions committed what they had finished'
+  else if (cancelled) record.reason = 'partitions committed what they had finished'
   record.finishedAt = new Date().toISOString()
   await writeRunRecord(storage, record)
 }

@@ -59,15 +59,16 @@ export async function startRun(options: StartRunOptions): Promise<RunOutcome> {
   const executor = await createExecutor(options.config.executor, {storage: openStorage(options.config.root), environment: options.environment})
   // The preflight (a disabled queue, a missing image) runs before the record exists: a refused run leaves none behind.
   const {storage, record} = await createRun({...options, executorName: executor.name, beforeWrite: (planned) => executor.prepare(planned)})
-  if (options.detach) return detach(storage, executor, record, options)
+  if (options.detach) return detach(storage, executor, record, {...options, prepared: true})
   return execute(storage, executor, record, {...options, prepared: true})
 }
 
 /** Starts a recorded run without watching it: the executor's jobs go on alone, or a detached monitor feeds them. */
-async function detach(storage: Storage, executor: Executor, record: RunRecord, options: StartRunOptions): Promise<RunOutcome> {
+async function detach(storage: Storage, executor: Executor, record: RunRecord, options: StartRunOptions & {prepared?: boolean}): Promise<RunOutcome> {
   options.onStart?.(record)
   const view: RunView = {runId: record.id, partitions: [], finished: false}
   if (executor.capabilities.detached) {
+    if (!options.prepared) await executor.prepare(record)
     record.jobs = await executor.submit(record, partitionJobs(storage, record), {onSubmitted: (handles) => recordJobs(storage, record, [], handles)})
     await writeRunRecord(storage, record)
     return {record, view, exitCode: ExitCode.ok, detached: {}}
@@ -194,11 +195,14 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   if (failed.length > 0) {
     record.reason = failed.map((partition) => `${partition.state.handle.quarter} partition ${partition.state.handle.partition}: ${failureReason(partition)}`).join('; ')
   } else if (cancelled) {
-    record.reason = 'cancelled; partitions committed what they had finished'
+    record.reason = 'partitions committed what they had finished'
   }
+  const unnamed = record.status === 'succeeded' ? allLabelsFellBack(record, view) : undefined
+  if (unnamed) record.reason = unnamed
   record.finishedAt = new Date().toISOString()
   await writeRunRecord(storage, record)
-  const exitCode = record.status === 'succeeded' ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
+  const labelsFailed = unnamed !== undefined && record.config.llm.whenAllFallback === 'fail'
+  const exitCode = record.status === 'succeeded' && !labelsFailed ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
   return {record, view, exitCode}
 }
 
@@ -213,4 +217,20 @@ function failureReason(partition: RunView['partitions'][number]): string | undef
   // backend's own words (Batch's timeout, a Spot reclaim) beside either.
   const failedWorker = progress?.reason && progress.exitCode !== ExitCode.ok ? progress : undefined
   return partitionReason(partition.state, failedWorker) ?? partition.state.reason ?? progress?.reason
+}
+
+/**
+ * With an LLM configured, the reason to tell when it named none of the run's topics (every label fell back to
+ * keywords), else undefined; counted from the partitions' progress, so it costs no read of the results.
+ */
+export function allLabelsFellBack(record: RunRecord, view: RunView): string | undefined {
+  if (record.config.llm.baseUrl === '') return undefined
+  const labeled = view.partitions.map((partition) => partition.progress?.topicsLabeled ?? {llm: 0, keywords: 0})
+  const llm = labeled.reduce((sum, counts) => sum + counts.llm, 0)
+  const keywords = labeled.reduce((sum, counts) => sum + counts.keywords, 0)
+  if (llm > 0 || keywords === 0) return undefined
+  return (
+    `the LLM at ${record.config.llm.baseUrl} named none of the ${keywords} topics: every label fell back to keywords ` +
+    `(\`ftm logs ${record.id}\` says why; llm.whenAllFallback=${record.config.llm.whenAllFallback})`
+  )
 }

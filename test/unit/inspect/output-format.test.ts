@@ -8,8 +8,14 @@ describe('inspect output', () => {
     expect(resolveOutputFormat('csv', 'x.json')).toBe('csv')
     expect(resolveOutputFormat(undefined, 'out/rows.parquet')).toBe('parquet')
     expect(resolveOutputFormat(undefined, 'rows.JSON')).toBe('json')
-    expect(resolveOutputFormat(undefined, 'rows.dat')).toBe('table')
+    expect(resolveOutputFormat(undefined, 'rows.txt')).toBe('table')
+    expect(resolveOutputFormat('csv', 'rows.dat')).toBe('csv')
     expect(resolveOutputFormat(undefined, undefined)).toBe('table')
+  })
+
+  it('refuses an output file whose extension names no format, naming the nearest one and --format', () => {
+    expect(() => resolveOutputFormat(undefined, 'k.xlsx')).toThrow(expect.objectContaining({message: expect.stringContaining('.xlsx'), hint: expect.stringMatching(/k\.csv.*--format/)}))
+    expect(() => resolveOutputFormat(undefined, 'rows')).toThrow(expect.objectContaining({message: expect.stringContaining('no extension')}))
   })
 
   it('refuses Parquet without a file, saying how to fix it', () => {

@@ -1,3 +1,4 @@
+import {stripVTControlCharacters} from 'node:util'
 import {describe, expect, it} from 'vitest'
 import type {PartitionProgress} from '../../../src/core/progress.js'
 import type {RunView} from '../../../src/core/run/monitor-run.js'
@@ -5,7 +6,10 @@ import {formatDuration, ProgressDisplay} from '../../../src/ui/progress-display.
 
 class CapturedStream {
   text = ''
-  constructor(readonly isTTY: boolean) {}
+  constructor(
+    readonly isTTY: boolean,
+    readonly columns = 200,
+  ) {}
   write(chunk: string): boolean {
     this.text += chunk
     return true
@@ -48,8 +52,26 @@ describe('ProgressDisplay', () => {
     display.update(view(40, 3))
     expect(stream.text).toContain('2024Q1 part-00000  [########............]  40/100 firms  1 failed  2.00 firms/s  ETA 0:30  running')
     expect(stream.text).toContain('2024Q1 part-00001  pending')
-    // The second update moves the cursor up over the three lines of the first and clears them.
-    expect(stream.text).toContain('\x1b[3A\x1b[0J')
+    // The second update erases the three lines of the first (log-update: erase line and up, three times, erase).
+    expect(stream.text).toContain('\x1b[2K\x1b[1A\x1b[2K\x1b[1A\x1b[2K\x1b[1A\x1b[2K\x1b[G2024Q1 part-00000')
+  })
+
+  it('fits each line to an 80-column terminal, so redraws never wrap and pile up', () => {
+    const stream = new CapturedStream(true, 80)
+    const display = new ProgressDisplay(stream as unknown as NodeJS.WriteStream)
+    display.update({...view(30, 2), runId: '20261202-013459-6b75'})
+    const drawn = stripVTControlCharacters(stream.text).split('\n').filter(Boolean)
+    expect(drawn.length).toBe(3)
+    for (const line of drawn) expect(line.length).toBeLessThanOrEqual(79)
+  })
+
+  it('totals count the firms of unstarted partitions, with the elapsed time and the run\'s ETA', () => {
+    let now = 0
+    const display = new ProgressDisplay(new CapturedStream(true) as unknown as NodeJS.WriteStream, () => now)
+    display.outline({plan: [{firms: 200}]})
+    now = 20_000
+    // 40 firms processed in 20 s (2 firms/s) and 10 resumed: 150 of the 200 planned firms left, 75 s at that rate.
+    expect(display.totals(view(40, 3))).toBe('run r: 50/200 firms; partitions 0 done, 1 running, 1 pending, 0 failed; elapsed 0:20, ETA 1:15')
   })
 
   it('prints plain lines only when something changed when not on a terminal', () => {

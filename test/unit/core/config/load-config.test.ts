@@ -57,6 +57,18 @@ describe('loadConfig', () => {
     expect(error.exitCode).toBe(2)
   })
 
+  it('names every bad value of a file at once, in zod\'s own words, and says "a number" rather than zod\'s type clash', () => {
+    const cwd = projectWithConfig({parallel: 'many', pipeline: {hdbscan: {minClusterSize: 1}}})
+    const error = userError(() => loadConfig({cwd, environment: {}}))
+    expect(error.message).toMatch(/^Invalid value for /)
+    expect(error.hint).toContain('Every problem (2):')
+    expect(error.hint).toMatch(/→ at parallel/)
+    expect(error.hint).toMatch(/→ at pipeline\.hdbscan\.minClusterSize/)
+    const single = userError(() => loadConfig({cwd: os.tmpdir(), environment: {FTM_PARALLEL: 'many'}}))
+    expect(single.hint).toMatch(/^Allowed: a number \(/)
+    expect(single.hint).not.toContain('Every problem')
+  })
+
   it('names the environment variable behind a bad value', () => {
     const error = userError(() => loadConfig({cwd: os.tmpdir(), environment: {FTM_WORKER__CHECKPOINT_INTERVAL: '0'}}))
     expect(error.message).toContain('worker.checkpointInterval: 0 (from environment variable FTM_WORKER__CHECKPOINT_INTERVAL)')

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {defaultConfig} from '../../../../src/core/config/schema.js'
 import {scheduleMakespan} from '../../../../src/core/estimate/estimate-cost.js'
+import {describeBasis} from '../../../../src/ui/format-estimate.js'
 import {estimatePlan, layoutQuarters, type MeasuredRun} from '../../../../src/core/estimate/plan-estimate.js'
 
 const config = (parallel: number, partitions?: number) => ({...defaultConfig, parallel, partitions})
@@ -60,7 +61,7 @@ describe('plan estimates', () => {
     expect(plan.totals).toEqual({firms: 5000, partitions: 6})
   })
 
-  it("uses per-firm times measured on the same executor, weighted by firms, and the configured ones elsewhere", () => {
+  it("compares like with like: one executor's measured times are shown, but all are costed on the configured ones", () => {
     const measured: MeasuredRun[] = [
       {runId: 'a', executor: 'process', firms: 30, totalSeconds: 0.2, stages: {preprocess: 0.05, embed: 0.15}},
       {runId: 'b', executor: 'process', firms: 10, totalSeconds: 0.6, stages: {preprocess: 0.1, embed: 0.5}},
@@ -71,8 +72,21 @@ describe('plan estimates', () => {
     expect(plan.firmTimes.process!.seconds).toBeCloseTo(0.3, 9)
     expect(plan.firmTimes.process!.stages.embed).toBeCloseTo(0.2375, 9)
     expect(plan.firmTimes.batch).toMatchObject({source: 'configured', seconds: 15})
+    expect(plan.basis).toEqual({times: 'configured', measuredExecutors: ['process']})
+    for (const estimate of plan.executors) expect(estimate.firmSeconds, estimate.name).toBe(15)
+    expect(describeBasis(plan.basis)).toContain('only process was measured')
     // With measurements turned off, every executor uses the configured time
     const configured = estimatePlan(layout, {parallel: 2, estimate: {...defaultConfig.estimate, useMeasured: false}}, measured)
     expect(configured.firmTimes.process).toMatchObject({source: 'configured', seconds: 15})
+    expect(configured.basis).toEqual({times: 'configured', measuredExecutors: []})
+  })
+
+  it('costs every executor on its measured times once each was measured', () => {
+    const measured: MeasuredRun[] = ['process', 'local', 'ec2', 'batch'].map((executor, index) => ({runId: executor, executor, firms: 10, totalSeconds: index + 1, stages: {}}))
+    const layout = layoutQuarters([{quarter: '2024Q1', firms: 100}], config(2))
+    const plan = estimatePlan(layout, config(2), measured)
+    expect(plan.basis).toEqual({times: 'measured', measuredExecutors: ['process', 'local', 'ec2', 'batch']})
+    expect(plan.executors.map((estimate) => estimate.firmSeconds)).toEqual([1, 2, 3, 4])
+    expect(describeBasis(plan.basis)).toContain('measured every executor')
   })
 })
