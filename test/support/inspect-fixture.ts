@@ -28,7 +28,9 @@ export async function makeInspectFixture(): Promise<InspectFixture> {
   const kept = rows.filter((row) => !isFailingCall(row) || Number(row.componentorder) < 3)
   writeFileSync(file, stringify(kept, {header: true, columns: Object.keys(rows[0]!)}))
   const root = temporaryFolder('ftm-inspect-')
-  const result = await runCli(['run', '--source', file, '--root', root, '--parallel', '2', '--checkpoint-interval', '2', '--json'])
+  // Theme settings for a handful of firms (a later `ftm themes` over this run clusters ~40 topics, not a quarter's).
+  const smallThemes = ['--set', 'themes.hdbscan.minClusterSize=3', '--set', 'themes.hdbscan.minSamples=2', '--set', 'themes.minTopics=4', '--set', 'themes.umap.nNeighbors=5']
+  const result = await runCli(['run', '--source', file, '--root', root, '--parallel', '2', '--checkpoint-interval', '2', ...smallThemes, '--json'])
   const run = parseJson<RunResult>(result)
   if (result.exitCode !== 0) throw new Error(`The fixture run failed (exit ${result.exitCode}):\n${result.stderr}`)
   return {root, runId: run.runId, firmIds, quarters, failingFirm, run}
