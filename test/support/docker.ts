@@ -109,7 +109,7 @@ export async function removeTestContainers(runIds: string[]): Promise<void> {
 /** A run's rows without the columns that differ between two runs of the same partition (run id, timings). */
 export async function partitionRows(root: string, environment: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
   const queries = {
-    firms: `SELECT * EXCLUDE (run_id, fetch_ms, preprocess_ms, embed_ms, reduce_ms, cluster_ms, keywords_ms, label_ms, total_ms, finished_at) FROM firms ORDER BY firm_id`,
+    firms: `SELECT * EXCLUDE (run_id, fetch_ms, preprocess_ms, embed_ms, reduce_ms, cluster_ms, keywords_ms, label_ms, measures_ms, total_ms, finished_at) FROM firms ORDER BY firm_id`,
     topics: 'SELECT * EXCLUDE (run_id) FROM topics ORDER BY firm_id, topic_id',
     sentences: 'SELECT * EXCLUDE (run_id) FROM sentences ORDER BY firm_id, component_order, sentence_index',
   }
