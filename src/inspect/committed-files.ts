@@ -19,6 +19,13 @@ export async function committedFiles(storage: Storage, runId: string): Promise<C
   return files
 }
 
+/** The storage keys of one table's committed chunks across every run under the root. */
+export async function rootCommittedFiles(storage: Storage, table: TableName): Promise<string[]> {
+  const committed = (await storage.list(`${commitTable}/`)).map(parseChunkKey).filter((chunk) => chunk !== undefined)
+  const present = new Set(await storage.list(`${table}/`))
+  return committed.map((chunk) => chunkKey(table, chunk!.quarter, chunk!.runId, chunk!)).filter((key) => present.has(key))
+}
+
 /** The ids of the runs under a root, oldest first (run ids sort by start time). */
 export async function runIds(storage: Storage): Promise<string[]> {
   return (await storage.list(runsPrefix))

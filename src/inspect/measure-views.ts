@@ -69,19 +69,32 @@ export const panelThemesSql = `
   JOIN firms f ON f.quarter = m.quarter AND f.firm_id = m.firm_id AND f.status = 'ok'
   GROUP BY m.firm_id, m.quarter, m.theme_id`
 
-/** The continuity SQL: topics of consecutive quarters of a firm linked when their embeddings' cosine reaches the threshold. */
+/**
+ * The continuity SQL: each topic of the run linked to the most similar topic of the same firm's previous quarter in
+ * the same root (cosine of their embeddings at least `minSimilarity`): the run's own quarters first, else the newest
+ * other run under the root that modeled that firm-quarter (`root_topics`), so quarter-by-quarter runs link too.
+ */
 export function continuitySql(minSimilarity: number): string {
   return `
-    WITH firm_quarters AS (
+    WITH own AS (
       SELECT DISTINCT firm_id, quarter FROM topics),
+    history AS (
+      SELECT * FROM topics
+      UNION ALL BY NAME
+      SELECT * EXCLUDE (newest) FROM (
+        SELECT r.*, dense_rank() OVER (PARTITION BY r.firm_id, r.quarter ORDER BY r.run_id DESC) AS newest
+        FROM root_topics r ANTI JOIN own o ON o.firm_id = r.firm_id AND o.quarter = r.quarter)
+      WHERE newest = 1),
+    firm_quarters AS (
+      SELECT DISTINCT firm_id, quarter FROM history),
     previous AS (
       SELECT firm_id, quarter, lag(quarter) OVER (PARTITION BY firm_id ORDER BY quarter) AS previous_quarter FROM firm_quarters),
     pairs AS (
       SELECT t.run_id, t.quarter, t.firm_id, t.topic_id, t.label, t.subject, p.previous_quarter,
              o.topic_id AS previous_topic_id, o.label AS previous_label,
-             list_cosine_similarity(t.embedding, o.embedding) AS similarity
+             CASE WHEN len(t.embedding) = len(o.embedding) THEN list_cosine_similarity(t.embedding, o.embedding) END AS similarity
       FROM topics t JOIN previous p USING (firm_id, quarter)
-      LEFT JOIN topics o ON o.firm_id = t.firm_id AND o.quarter = p.previous_quarter),
+      LEFT JOIN history o ON o.firm_id = t.firm_id AND o.quarter = p.previous_quarter),
     best AS (
       SELECT * FROM pairs
       QUALIFY row_number() OVER (PARTITION BY quarter, firm_id, topic_id ORDER BY similarity DESC NULLS LAST, previous_topic_id) = 1),
@@ -96,7 +109,7 @@ export function continuitySql(minSimilarity: number): string {
     UNION ALL
     SELECT o.run_id, p.quarter, o.firm_id, NULL AS topic_id, NULL AS label, o.subject, o.quarter AS previous_quarter,
            o.topic_id AS previous_topic_id, o.label AS previous_label, NULL AS similarity, 'dropped' AS status
-    FROM previous p JOIN topics o ON o.firm_id = p.firm_id AND o.quarter = p.previous_quarter
+    FROM previous p JOIN own USING (firm_id, quarter) JOIN history o ON o.firm_id = p.firm_id AND o.quarter = p.previous_quarter
     WHERE NOT EXISTS (SELECT 1 FROM linked l WHERE l.firm_id = p.firm_id AND l.quarter = p.quarter AND l.previous_topic_id = o.topic_id)`
 }
 

@@ -7,7 +7,7 @@ import {tableColumns} from '../pipeline/output/table-columns.js'
 import {cachedFile} from '../storage/local-cache.js'
 import {S3Storage} from '../storage/s3-storage.js'
 import type {Storage} from '../storage/storage.js'
-import {committedFiles} from './committed-files.js'
+import {committedFiles, rootCommittedFiles} from './committed-files.js'
 import {derivedViews} from './derived-views.js'
 import {createMeasureViews, measureViewCatalog} from './measure-views.js'
 import {createTable, partitionsTable, runsTable} from './record-tables.js'
@@ -28,6 +28,7 @@ export type Parameter = string | number | null
 export const viewCatalog: {name: string; description: string}[] = [
   {name: 'firms', description: 'one row per firm and quarter: status, error, counts, stage timings (committed chunks only)'},
   {name: 'topics', description: 'one row per topic of a firm: label, keywords, size, representative sentences'},
+  {name: 'root_topics', description: "the topics of every run under the root: where topic_continuity finds a firm's previous quarter"},
   {name: 'sentences', description: 'one row per sentence with its topic (-1 = outlier)'},
   {name: 'runs', description: 'one row per run record under the root: status, times, plan, executor'},
   {name: 'partitions', description: "one row per partition of this run from its progress file: phase, firms, throughput"},
@@ -60,6 +61,9 @@ export class ResultViews {
       const local = await Promise.all(files[table].map(async (key) => fetching(async () => localFile(storage, key))))
       await connection.run(tableSql(table, local, options.database ? 'TABLE' : 'VIEW'))
     }
+    // Every run's topics under the root: the continuity view links a quarter to the one before it from any run.
+    const rootTopics = await Promise.all((await rootCommittedFiles(storage, 'topics')).map(async (key) => fetching(async () => localFile(storage, key))))
+    await connection.run(tableSql('topics', rootTopics, options.database ? 'TABLE' : 'VIEW', 'root_topics'))
     await createThemeViews(connection, storage, runId, async (key) => fetching(async () => localFile(storage, key)), options.database ? 'TABLE' : 'VIEW')
     await createTable(connection, 'runs', await runsTable(storage))
     await createTable(connection, 'partitions', await partitionsTable(storage, runId))
@@ -99,12 +103,12 @@ async function localFile(storage: Storage, key: string): Promise<string> {
   return file
 }
 
-function tableSql(table: TableName, files: string[], kind: 'VIEW' | 'TABLE'): string {
+function tableSql(table: TableName, files: string[], kind: 'VIEW' | 'TABLE', name: string = table): string {
   if (files.length === 0) {
     // No committed chunk yet: an empty view with the table's columns, so queries still run.
     const columns = tableColumns[table].map((column) => `CAST(NULL AS ${column.type}) AS "${column.name}"`).join(', ')
-    return `CREATE ${kind} ${table} AS SELECT ${columns} WHERE false`
+    return `CREATE ${kind} ${name} AS SELECT ${columns} WHERE false`
   }
   const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(', ')
-  return `CREATE ${kind} ${table} AS SELECT * EXCLUDE (run) FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`
+  return `CREATE ${kind} ${name} AS SELECT * EXCLUDE (run) FROM read_parquet([${list}], hive_partitioning = true, union_by_name = true)`
 }

@@ -83,6 +83,28 @@ describe('the research measures of a real run (6 firms × 2 quarters, one failin
     expect(Number(links!.carried)).toBeGreaterThan(0)
   })
 
+  it("links a quarter to the one before it from another run under the same root, as if one run had made both", async () => {
+    // Given the fixture's calls run quarter by quarter: one run for 2024Q1, then another for 2024Q2, in one root
+    const source = (JSON.parse(readFileSync(path.join(fixture.root, 'runs', fixture.runId, 'run.json'), 'utf8')) as {config: {source: string}}).config.source
+    const root = temporaryFolder('ftm-continuity-')
+    for (const quarter of ['2024Q1', '2024Q2']) {
+      const result = await runCli(['run', '--source', source, '--root', root, '--quarters', quarter, '--json'])
+      expect(result.exitCode, result.stderr).toBe(0)
+    }
+    const second = parseJson<InspectResult>(await runCli(['inspect', '--root', root, '--json'])).runId
+    // Then the second run's topics are linked to the first run's: the same links as the run that made both quarters
+    const separate = await ResultViews.open(openStorage(root), second)
+    try {
+      const statuses = async (on: ResultViews): Promise<unknown[][]> =>
+        (await on.query(`SELECT status, previous_quarter, count(*)::INTEGER FROM topic_continuity WHERE quarter = '2024Q2' GROUP BY ALL ORDER BY ALL`)).rows
+      const linked = await statuses(separate)
+      expect(linked.map((row) => row[0])).not.toContain('first')
+      expect(linked).toEqual(await statuses(views))
+    } finally {
+      separate.close()
+    }
+  })
+
   it("shows a firm's topics with their subject, shares and tone", async () => {
     const result = await inspect('firm', '--firm', fixture.firmIds[0]!)
     expect(result.query!.columns).toEqual(expect.arrayContaining(['subject', 'share', 'presentation_share', 'qa_share', 'net_tone', 'first_raised_by']))
