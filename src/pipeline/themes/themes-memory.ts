@@ -4,8 +4,8 @@ import {UserError} from '../../base/errors.js'
 /**
  * JavaScript heap the reduce needs per topic, with room to spare. ftm's UMAP and HDBSCAN keep their graphs and
  * layouts in typed arrays (outside the heap); the topic records and the reduced rows are what the heap holds.
- * Measured on the 5000-firm benchmark quarter (bench/themes-scale.ts): 137,020 topics cluster within 0.6 GiB of
- * peak RSS, so 8 kB per topic (1.0 GiB for that quarter) lets it through a default 4 GiB heap.
+ * Measured on the 5000-firm benchmark quarter (bench/themes-scale.ts): 137,020 topics cluster within 0.77 GiB of
+ * peak RSS, 66 MiB of it heap, so 8 kB per topic (1.0 GiB for that quarter) lets it through a default 4 GiB heap.
  */
 export const themesBytesPerTopic = 8_000
 
