@@ -10,7 +10,7 @@ import {loadConfig} from '../src/core/config/load-config.js'
 import type {RunRecord} from '../src/core/run-record.js'
 import {writeRunRecord} from '../src/core/run-record.js'
 import {openStorage} from '../src/storage/open-storage.js'
-import {startFakeBatch} from '../test/support/fake-batch/server.js'
+import {startFakeBatch} from '../fakes/fake-batch/server.js'
 
 const partitions = Number(process.argv[2] ?? 120)
 const runs = Number(process.argv[3] ?? 5)

@@ -10,8 +10,8 @@ import {type FirmModel, modelFirm} from '../src/pipeline/model-firm.js'
 import {chatClientFor} from '../src/pipeline/naming/create-namer.js'
 import {TopicNamer} from '../src/pipeline/naming/topic-namer.js'
 import {CsvSource} from '../src/sources/csv-source.js'
-import {repositoryRoot} from '../test/support/cli.js'
-import {type ChatBehaviour, FakeChatServer, firmModelWithTopics} from '../test/support/fake-chat-server.js'
+import {repositoryRoot} from './support.js'
+import {type ChatBehaviour, FakeChatServer, firmModelWithTopics} from '../fakes/fake-chat-server.js'
 
 interface Measure {
   firms: number

@@ -9,9 +9,8 @@ import path from 'node:path'
 import {execa} from 'execa'
 import {writeTranscriptFiles} from '../fixtures/generator/index.js'
 import {stages as timedStages} from '../src/inspect/derived-views.js'
-import {repositoryRoot} from '../test/support/cli.js'
-import {FakeChatServer} from '../test/support/fake-chat-server.js'
-import {temporaryFolder} from '../test/support/sample-subset.js'
+import {FakeChatServer} from '../fakes/fake-chat-server.js'
+import {repositoryRoot, temporaryFolder} from './support.js'
 
 const argument = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`)

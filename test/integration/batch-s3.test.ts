@@ -2,7 +2,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
 import {parseJson, runCli} from '../support/cli.js'
-import {startFakeBatch, type FakeBatch} from '../support/fake-batch/server.js'
+import {startFakeBatch, type FakeBatch} from '../../fakes/fake-batch/server.js'
 import {startS3Server, type S3Server} from '../support/s3-server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 

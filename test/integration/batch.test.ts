@@ -9,7 +9,7 @@ import type {DryRun} from '../../src/core/dry-run.js'
 import type {RunRecord} from '../../src/core/run-record.js'
 import {openStorage} from '../../src/storage/open-storage.js'
 import {parseJson, runCli, startCli} from '../support/cli.js'
-import {startFakeBatch, type FakeBatch} from '../support/fake-batch/server.js'
+import {startFakeBatch, type FakeBatch} from '../../fakes/fake-batch/server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 import {onlyRunId, readPartitionProgress, readRecord, waitFor} from '../support/wait-for.js'
 

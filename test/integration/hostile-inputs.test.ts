@@ -2,7 +2,7 @@ import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type CliResult, runCli} from '../support/cli.js'
-import {FakeChatServer} from '../support/fake-chat-server.js'
+import {FakeChatServer} from '../../fakes/fake-chat-server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 
 const header = 'companyid,companyname,transcriptid,componentorder,componenttext,mostimportantdateutc,speakertypename'

@@ -4,7 +4,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
 import {parseJson, runCli} from '../support/cli.js'
-import {FakeChatServer, fakeLabel} from '../support/fake-chat-server.js'
+import {FakeChatServer, fakeLabel} from '../../fakes/fake-chat-server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 
 const secret = 'sk-fake-0123456789abcdef'

@@ -8,7 +8,7 @@ import type {RunStatusReport} from '../../src/core/run/run-status.js'
 import type {ThemesSummary} from '../../src/pipeline/themes/run-themes.js'
 import type {ThemesOutcome} from '../../src/core/run/themes-step.js'
 import {parseJson, runCli} from '../support/cli.js'
-import {startFakeBatch, type FakeBatch} from '../support/fake-batch/server.js'
+import {startFakeBatch, type FakeBatch} from '../../fakes/fake-batch/server.js'
 import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
 import {waitFor} from '../support/wait-for.js'
 

@@ -26,6 +26,9 @@ describe('the layers of the house', () => {
       edge('executors/batch/submission.ts', 'src/pipeline/worker.ts'),
       edge('src/base/errors.ts', 'src/core/layout.ts'),
       edge('src/commands/run.ts', 'executors/batch/setup.ts'),
+      edge('bench/scale.ts', 'test/support/cli.ts'),
+      edge('fakes/fake-batch/server.ts', 'test/support/cli.ts'),
+      edge('src/pipeline/worker.ts', 'fakes/fake-chat-server.ts'),
     ]
     expect(layerViolations(broken)).toEqual(broken)
   })
@@ -37,6 +40,8 @@ describe('the layers of the house', () => {
       edge('src/commands/batch/setup.ts', 'executors/batch/setup.ts', 'dynamic'),
       edge('executors/batch/setup.ts', 'src/base/errors.ts'),
       edge('src/commands/run.ts', 'src/pipeline/worker.ts'),
+      edge('bench/naming.ts', 'fakes/fake-chat-server.ts'),
+      edge('fakes/fake-chat-server.ts', 'src/pipeline/model-firm.ts'),
     ]
     expect(layerViolations(allowed)).toEqual([])
   })

@@ -13,7 +13,7 @@ import {cosineSimilarity} from '../../../../src/pipeline/stages/vectors.js'
 import {CsvSource} from '../../../../src/sources/csv-source.js'
 import {vocabularyOf, writeTinyModel} from '../../../../fixtures/tiny-model/generate.js'
 import {repositoryRoot} from '../../../support/cli.js'
-import {FakeEmbeddingsServer} from '../../../support/fake-embeddings-server.js'
+import {FakeEmbeddingsServer} from '../../../../fakes/fake-embeddings-server.js'
 
 const config = (overrides: Partial<EmbeddingConfig>): EmbeddingConfig => ({...defaultEmbedding, ...overrides})
 const length = (vector: Float32Array): number => Math.hypot(...vector)

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest'
 import {ChatClient, type ChatClientOptions, ChatError, type ChatRequest} from '../../../../src/pipeline/naming/chat-client.js'
 import type {Clock} from '../../../../src/base/clock.js'
-import {FakeChatServer} from '../../../support/fake-chat-server.js'
+import {FakeChatServer} from '../../../../fakes/fake-chat-server.js'
 
 /** A clock whose sleeps return at once and are recorded, so retry waits are checked without waiting. */
 function recordingClock(): Clock & {sleeps: number[]} {

@@ -3,7 +3,7 @@ import {findLeaf} from '../../../../src/core/config/leaves.js'
 import {defaultLlm} from '../../../../src/core/config/llm-schema.js'
 import {loadConfig} from '../../../../src/core/config/load-config.js'
 import {createTopicNamer} from '../../../../src/pipeline/naming/create-namer.js'
-import {FakeChatServer, firmModelWithTopics} from '../../../support/fake-chat-server.js'
+import {FakeChatServer, firmModelWithTopics} from '../../../../fakes/fake-chat-server.js'
 import {temporaryFolder} from '../../../support/sample-subset.js'
 
 describe('llm configuration', () => {

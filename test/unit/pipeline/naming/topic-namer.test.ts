@@ -5,7 +5,7 @@ import {chatClientFor} from '../../../../src/pipeline/naming/create-namer.js'
 import {cacheFolder, LabelCache} from '../../../../src/pipeline/naming/label-cache.js'
 import {splitEvenly, TopicNamer} from '../../../../src/pipeline/naming/topic-namer.js'
 import {LocalStorage} from '../../../../src/storage/local-storage.js'
-import {FakeChatServer, fakeLabel, firmModelWithTopics} from '../../../support/fake-chat-server.js'
+import {FakeChatServer, fakeLabel, firmModelWithTopics} from '../../../../fakes/fake-chat-server.js'
 import {temporaryFolder} from '../../../support/sample-subset.js'
 
 describe('TopicNamer against a wire-level fake', () => {

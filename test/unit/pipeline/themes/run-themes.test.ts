@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {FakeChatServer, fakeLabel} from '../../../support/fake-chat-server.js'
+import {FakeChatServer, fakeLabel} from '../../../../fakes/fake-chat-server.js'
 import {defaultConfig} from '../../../../src/core/config/schema.js'
 import {readTopicRecords} from '../../../../src/pipeline/output/theme-tables.js'
 import {adjustedRandIndex} from '../../../../src/pipeline/quality/adjusted-rand-index.js'

@@ -1,8 +1,8 @@
 import {describe, expect, it} from 'vitest'
-import {JobTable} from '../../../support/fake-batch/jobs.js'
-import {LogStore} from '../../../support/fake-batch/log-store.js'
-import {Resources} from '../../../support/fake-batch/resources.js'
-import {Scheduler} from '../../../support/fake-batch/scheduler.js'
+import {JobTable} from '../../../../fakes/fake-batch/jobs.js'
+import {LogStore} from '../../../../fakes/fake-batch/log-store.js'
+import {Resources} from '../../../../fakes/fake-batch/resources.js'
+import {Scheduler} from '../../../../fakes/fake-batch/scheduler.js'
 
 function table(): JobTable {
   const resources = new Resources('us-east-1')

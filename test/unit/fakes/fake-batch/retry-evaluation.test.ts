@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {matchesPattern, retryStrategyProblem, shouldRetry} from '../../../support/fake-batch/retry-evaluation.js'
+import {matchesPattern, retryStrategyProblem, shouldRetry} from '../../../../fakes/fake-batch/retry-evaluation.js'
 
 const strategy = {
   attempts: 3,

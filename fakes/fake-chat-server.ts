@@ -1,8 +1,8 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import type {FirmModel, FirmTopic} from '../../src/pipeline/model-firm.js'
-import {keywordLabel} from '../../src/pipeline/stages/keyword-label.js'
-import type {PreparedSentence} from '../../src/pipeline/stages/preprocess.js'
+import type {FirmModel, FirmTopic} from '../src/pipeline/model-firm.js'
+import {keywordLabel} from '../src/pipeline/stages/keyword-label.js'
+import type {PreparedSentence} from '../src/pipeline/stages/preprocess.js'
 
 /**
  * How the fake answers one request:

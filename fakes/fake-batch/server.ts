@@ -1,12 +1,15 @@
+import {fileURLToPath} from 'node:url'
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import path from 'node:path'
-import {repositoryRoot} from '../cli.js'
 import {JobTable} from './jobs.js'
 import {LogStore} from './log-store.js'
 import {Resources} from './resources.js'
 import {Scheduler, type SchedulerOptions} from './scheduler.js'
 import {clientError, FakeAwsError, readBody, sendError, sendJson} from './wire.js'
+
+/** The repository root: the worker the fake runs by default is this checkout's `bin/run.js`. */
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url))
 
 /** One request the fake received, for assertions on what the client sent. */
 export interface ReceivedCall {
