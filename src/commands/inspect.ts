@@ -14,6 +14,7 @@ import {openStorage} from '../storage/open-storage.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {formatSummary, summaryFileText} from '../ui/format-summary.js'
 import {formatRows, rowsAsObjects} from '../ui/format-table.js'
+import {configFlags} from '../ui/common-flags.js'
 
 export default class Inspect extends FtmCommand {
   static override summary = "Query a run's results: a summary, canned reports, SQL over views, exports and an HTML report."
@@ -46,7 +47,7 @@ Reports: summary (default), ${reports.map((report) => `${report.name} (${report.
     firms: Flags.integer({description: 'firms whose top topics the summary shows', default: 5, min: 0}),
     report: Flags.string({description: 'write a self-contained HTML report with charts to this file'}),
     database: Flags.string({description: 'write a DuckDB database file with every table and view, to open in other tools'}),
-    config: Flags.string({char: 'c', description: 'configuration file (default: ftm.config.json found upward)'}),
+    config: configFlags.config,
   }
 
   async run(): Promise<InspectResult> {
