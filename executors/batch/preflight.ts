@@ -1,11 +1,12 @@
 import {type BatchClient, DescribeJobDefinitionsCommand, DescribeJobQueuesCommand} from '@aws-sdk/client-batch'
 import type {BatchSettings} from './batch-settings.js'
+import {effectiveEndpoint} from './clients.js'
 import {UserError} from '../../src/base/errors.js'
 import type {Storage} from '../../src/storage/storage.js'
 
 /** Refuses a local root (unless a test endpoint stands in for Batch): containers on AWS cannot reach it. `--dry-run` checks it too. */
-export function checkStorageReachable(settings: BatchSettings, storage: Storage): void {
-  if (storage.localPath('runs/') !== undefined && !settings.endpoint) {
+export function checkStorageReachable(settings: BatchSettings, storage: Storage, environment: NodeJS.ProcessEnv = process.env): void {
+  if (storage.localPath('runs/') !== undefined && !effectiveEndpoint(settings, 'BATCH', environment)) {
     throw new UserError(`Batch containers cannot read or write the local directory ${storage.uri}.`, 'Use an S3 root, e.g. --root s3://my-bucket/ftm.')
   }
 }
