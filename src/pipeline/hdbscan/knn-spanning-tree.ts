@@ -6,6 +6,7 @@
 // check is skipped: the approximation starts there.
 import type {FlatPoints, KnnGraph} from '../umap/knn-graph.js'
 import type {SpanningTree} from './minimum-spanning-tree.js'
+import {findRoot} from './union-find.js'
 
 /** Core distance of each point from its kNN row (the point itself is column 0): the minSamples-th smallest. */
 export function knnCoreDistances(knn: KnnGraph, minSamples: number): Float64Array {
@@ -29,16 +30,7 @@ export function knnSpanningTree(points: FlatPoints, knn: KnnGraph, core: Float64
   const to = new Int32Array(edges)
   const weight = new Float64Array(edges)
   const parent = Int32Array.from({length: n}, (_, index) => index)
-  const find = (x: number): number => {
-    let root = x
-    while (parent[root] !== root) root = parent[root]!
-    while (parent[x] !== root) {
-      const next = parent[x]!
-      parent[x] = root
-      x = next
-    }
-    return root
-  }
+  const find = (x: number): number => findRoot(parent, x)
   const root = new Int32Array(n)
   const bestWeight = new Float64Array(n)
   const bestFrom = new Int32Array(n)

@@ -1,5 +1,6 @@
 // Step 5 of HDBSCAN: single-linkage merge tree from the MST edges (union-find).
 import type {SpanningTree} from './minimum-spanning-tree.js'
+import {findRoot} from './union-find.js'
 
 /**
  * Single-linkage tree in scipy layout: merge i joins `left[i]` and `right[i]` at `distance[i]`
@@ -54,16 +55,7 @@ export function singleLinkage(mst: SpanningTree, n: number): SingleLinkageTree {
   const nodeSize = new Int32Array(total)
   for (let i = 0; i < n; i++) nodeSize[i] = 1
 
-  const find = (x: number): number => {
-    let root = x
-    while (parent[root] !== root) root = parent[root]!
-    while (parent[x] !== root) {
-      const next = parent[x]!
-      parent[x] = root
-      x = next
-    }
-    return root
-  }
+  const find = (x: number): number => findRoot(parent, x)
 
   for (let i = 0; i < m; i++) {
     const e = order[i]!
