@@ -15,6 +15,7 @@ const empty: ReportData = {
   firmTopics: {columns: ['firm_id'], rows: []},
   failures: {columns: ['firm_id'], rows: []},
   slowest: {columns: ['firm_id'], rows: []},
+  research: {topics: [], totalTopics: 0, themes: [], totalThemes: 0, subjects: []},
 }
 
 describe('the HTML report', () => {
