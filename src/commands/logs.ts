@@ -11,11 +11,10 @@ import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument, runFlag
 
 export default class Logs extends FtmCommand {
   static override summary = "Print a run's worker logs, or follow them as they are written."
-  static override description = `Reads each partition's log through the run's executor (process workers: runs/<id>/logs/<quarter>/part-NNNNN.log).
-With several partitions each line starts with its quarter and partition. Without a run id: the latest run.
+  static override description = `Reads each partition's log through the run's executor (process workers: runs/<id>/logs/<quarter>/part-NNNNN.log). With several partitions each line starts with its quarter and partition. Without a run id: the latest run.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'logs printed (or followed to the end of the run)', 1: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --latest --follow',

@@ -4,11 +4,10 @@ import {workerTask} from '../core/worker-contract.js'
 
 export default class Worker extends FtmCommand {
   static override summary = 'Run one partition of a run (the container entrypoint; executors start it for you).'
-  static override description = `Reads FTM_RUN (the run record's path or URI), FTM_QUARTER and FTM_PARTITION (or AWS_BATCH_JOB_ARRAY_INDEX).
-On SIGTERM or SIGINT it commits the firms it finished and exits 143.
+  static override description = `Reads FTM_RUN (the run record's path or URI), FTM_QUARTER and FTM_PARTITION (or AWS_BATCH_JOB_ARRAY_INDEX). On SIGTERM or SIGINT it commits the firms it finished and exits 143.
 
 Exit codes:
-${exitCodeTable.filter((entry) => entry.worker !== '-').map((entry) => `  ${String(entry.code).padStart(3)}  ${entry.worker}${entry.retried ? ' (retried on Batch)' : ''}`).join('\n')}`
+${exitCodeTable.filter((entry) => entry.worker !== '-').map((entry) => `  ${String(entry.code).padEnd(3)}  ${entry.worker}${entry.retried ? ' (retried on Batch)' : ''}`).join('\n')}`
 
   static override enableJsonFlag = false
 
