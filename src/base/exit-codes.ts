@@ -41,10 +41,14 @@ export function describeWorkerExit(code: number | undefined): string {
   return entry ? entry.worker : `exit code ${code}`
 }
 
-/** The help text section listing exit codes. */
-export function exitCodeHelp(): string {
+/**
+ * The help text section listing exit codes: the CLI's meanings, or a command's own (`meanings` replaces the
+ * meaning of a code, or with '-' leaves it out).
+ */
+export function exitCodeHelp(meanings: Partial<Record<number, string>> = {}): string {
   return exitCodeTable
-    .filter((entry) => entry.cli !== '-')
-    .map((entry) => `  ${String(entry.code).padStart(3)}  ${entry.cli}`)
+    .map((entry) => ({code: entry.code, meaning: meanings[entry.code] ?? entry.cli}))
+    .filter((entry) => entry.meaning !== '-')
+    .map((entry) => `  ${String(entry.code).padEnd(3)}  ${entry.meaning}`) // oclif trims the lines' leading spaces: pad after
     .join('\n')
 }

@@ -8,13 +8,10 @@ import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument, runFlag
 
 export default class Cancel extends FtmCommand {
   static override summary = 'Cancel a run: its workers commit the firms they finished and stop.'
-  static override description = `Works from another shell or process than the one that started the run: the run's \`ftm run\` process (attached
-or detached) is told to cancel, or, when it is gone, the workers are stopped through the executor (process workers by
-the pids their progress files record). The record then says cancelled; \`ftm run --resume <id>\` continues the run.
-Cancelling a finished run stops only its unfinished themes jobs (Batch), if any. A run id or --latest is required.
+  static override description = `Works from another shell or process than the one that started the run: the run's \`ftm run\` process (attached or detached) is told to cancel, or, when it is gone, the workers are stopped through the executor (process workers by the pids their progress files record). The record then says cancelled; \`ftm run --resume <id>\` continues the run. Cancelling a finished run stops only its unfinished themes jobs (Batch), if any. A run id or --latest is required.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'cancelled, or the run had already finished', 1: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %> 20261128-143205-7f3a', '<%= config.bin %> <%= command.id %> --latest --root ./out --json']
 

@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
-import {ExitCode} from '../base/exit-codes.js'
+import {ExitCode, exitCodeHelp} from '../base/exit-codes.js'
 import {FtmCommand} from '../ui/base-command.js'
 import {configFlags} from '../ui/common-flags.js'
 
 export default class Doctor extends FtmCommand {
   static override summary = 'Check Docker, the worker image and the GPUs for the local and ec2 executors; list or clean orphaned containers.'
-  static override description = `Checks, each with the fix when it fails: Docker is reachable; the image is present; Docker has the NVIDIA
-runtime; the image sees the GPUs (nvidia-smi inside a container with the run's --gpus). \`ftm run --executor local|ec2\` runs
-the same checks before starting containers. Worker containers whose ftm process has died are listed; --clean stops
-(letting workers commit) and removes them.`
+  static override description = `Checks, each with the fix when it fails: Docker is reachable; the image is present; Docker has the NVIDIA runtime; the image sees the GPUs (nvidia-smi inside a container with the run's --gpus). \`ftm run --executor local|ec2\` runs the same checks before starting containers. Worker containers whose ftm process has died are listed; --clean stops (letting workers commit) and removes them.
+
+Exit codes:
+${exitCodeHelp({0: 'every check passed', 1: 'a check failed (each failure says its fix)', 130: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -3,6 +3,7 @@ import {assertKnownFirm, assertKnownQuarter, assertKnownRun} from '../inspect/ch
 import {Args, Flags} from '@oclif/core'
 import {loadConfig} from '../core/config/load-config.js'
 import {UserError} from '../base/errors.js'
+import {exitCodeHelp} from '../base/exit-codes.js'
 import {assertRunId} from '../core/run-id.js'
 import {latestRunId} from '../inspect/committed-files.js'
 import {outputFormats, prepareOutputFile, resolveOutputFormat} from '../inspect/output-format.js'
@@ -18,8 +19,12 @@ import {configFlags} from '../ui/common-flags.js'
 
 export default class Inspect extends FtmCommand {
   static override summary = "Query a run's results: a summary, canned reports, SQL over views, exports and an HTML report."
-  static override description = `Reads only committed chunks. Views: ${viewCatalog.map((view) => view.name).join(', ')} (\`ftm inspect views\` lists their columns).
-Reports: summary (default), ${reports.map((report) => `${report.name} (${report.description})`).join('; ')}.`
+  static override description = `Reads only committed chunks. Views: ${viewCatalog.map((view) => view.name).join(', ')} (\`ftm inspect views\` lists their columns). Reports (the REPORT argument):
+- summary (default): firms, topics and failures per quarter
+${reports.map((report) => `- ${report.name}: ${report.description}`).join('\n')}
+
+Exit codes:
+${exitCodeHelp({0: 'results shown or written', 1: 'unexpected failure (a bug in ftm: report it)', 130: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

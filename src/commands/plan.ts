@@ -12,13 +12,10 @@ import {formatPlanEstimate} from '../ui/format-estimate.js'
 
 export default class Plan extends FtmCommand {
   static override summary = 'Show how a run would be split, and estimate its wall time and cost on each executor.'
-  static override description = `Partitions per quarter and firms per partition, exactly as \`ftm run\` would make them, then the wall time and
-cost per executor beside the sequential single-instance baseline (ADR-005's cost table). Per-firm times come from
-estimate.stageSeconds, or from the firms tables of earlier runs under --root on the same executor when there are any.
-Instance prices, cold starts and overheads are the estimate.<executor> settings.
+  static override description = `Partitions per quarter and firms per partition, exactly as \`ftm run\` would make them, then the wall time and cost per executor beside the sequential single-instance baseline (ADR-005's cost table). Per-firm times come from estimate.stageSeconds, or from the firms tables of earlier runs under --root on the same executor when there are any. Instance prices, cold starts and overheads are the estimate.<executor> settings.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'plan shown', 1: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --source calls.csv --quarters 2023Q1..2024Q4 --parallel 5',

@@ -16,8 +16,7 @@ import {refuseFlagsIgnoredOnResume, runFlagsAsConfig} from '../ui/run-flags.js'
 
 export default class Run extends FtmCommand {
   static override summary = 'Run the topic-modeling pipeline over the firms of one or more quarters.'
-  static override description = `Splits each quarter's firms into partitions and runs each partition as a worker on the chosen executor.
-Workers commit Parquet checkpoints every worker.checkpointInterval firms; rerun with --resume to continue after a crash or Ctrl-C.
+  static override description = `Splits each quarter's firms into partitions and runs each partition as a worker on the chosen executor. Workers commit Parquet checkpoints every worker.checkpointInterval firms; rerun with --resume to continue after a crash or Ctrl-C.
 
 Exit codes:
 ${exitCodeHelp()}`

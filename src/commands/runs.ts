@@ -12,7 +12,7 @@ export default class Runs extends FtmCommand {
   static override description = `Newest first, from the run records in storage.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'runs listed', 1: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --root ./out --limit 5 --json']
 

@@ -13,11 +13,10 @@ import {ProgressDisplay} from '../ui/progress-display.js'
 
 export default class Status extends FtmCommand {
   static override summary = "Show a run's state: partitions, firms done and failed, rates, ETAs, worker hosts."
-  static override description = `Reads the run record and the workers' progress files in storage, so it works from any process or machine
-that reaches the root; worker processes on this machine are checked to be alive. Without a run id: the latest run.
+  static override description = `Reads the run record and the workers' progress files in storage, so it works from any process or machine that reaches the root; worker processes on this machine are checked to be alive. Without a run id: the latest run.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'status shown', 1: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> 20261128-143205-7f3a --root ./out --json']
 

@@ -9,13 +9,10 @@ import {givenRunId, latestFlag, locateFlags, rootFromFlags, runArgument} from '.
 
 export default class Themes extends FtmCommand {
   static override summary = "Cluster a run's firm topics into cross-firm themes (the reduce after the per-firm map)."
-  static override description = `For each quarter of a run, reads the committed firm topics, clusters their embeddings (UMAP + HDBSCAN, settings
-under themes.*), keeps themes that span at least themes.minFirms firms with no firm above themes.maxFirmShare,
-and writes the themes and theme_members tables (\`ftm inspect themes\`). Runs through the run's
-executor: on Batch one job per quarter that waits for the quarter's map jobs; elsewhere a local process.
+  static override description = `For each quarter of a run, reads the committed firm topics, clusters their embeddings (UMAP + HDBSCAN, settings under themes.*), keeps themes that span at least themes.minFirms firms with no firm above themes.maxFirmShare, and writes the themes and theme_members tables (\`ftm inspect themes\`). Runs through the run's executor: on Batch one job per quarter that waits for the quarter's map jobs; elsewhere a local process.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'themes written for the quarters', 1: 'a themes job failed, or ftm failed unexpectedly', 130: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %> --latest', '<%= config.bin %> <%= command.id %> --run 20261128-143205-7f3a --quarters 2024Q1 --root ./out']
 

@@ -1,3 +1,4 @@
+import type {LogFunction} from '../base/log-lines.js'
 import {hostname} from 'node:os'
 import {defaultMeasures} from '../core/config/measures-schema.js'
 import {errorMessage, isUserError} from '../base/errors.js'
@@ -27,7 +28,8 @@ export interface WorkerOptions {
   environment: NodeJS.ProcessEnv
   /** Aborted on SIGTERM/SIGINT: commit what is finished and stop. */
   signal: AbortSignal
-  log: (line: string) => void
+  /** Each message with its level (the worker command writes them with timestamps, as JSON lines off a terminal). */
+  log: LogFunction
 }
 
 /** Runs one partition: skips what earlier attempts committed, models each firm, commits chunks; returns the exit code. */
@@ -40,12 +42,12 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     storage = openStorage(contract.root)
     record = await readRunRecord(storage, contract.runId)
   } catch (error) {
-    options.log(`ftm worker: ${errorMessage(error)}${isUserError(error) ? ` ${error.hint}` : ''}`)
+    options.log(`ftm worker: ${errorMessage(error)}${isUserError(error) ? ` ${error.hint}` : ''}`, 'error')
     return isUserError(error) ? error.exitCode : ExitCode.transient
   }
   const manifest = await readManifest(storage, contract.runId, contract.quarter, contract.partition)
   if (!manifest) {
-    options.log(`ftm worker: run ${contract.runId} has no manifest for ${contract.quarter} partition ${contract.partition}.`)
+    options.log(`ftm worker: run ${contract.runId} has no manifest for ${contract.quarter} partition ${contract.partition}.`, 'error')
     return ExitCode.usage
   }
   const previous = await readProgress(storage, contract.runId, contract.quarter, contract.partition)
@@ -93,7 +95,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       quarters: new Set([contract.quarter]),
       firmIds: new Set(remaining.map((firm) => firm.id)),
       encoding: record.config.sourceEncoding,
-      onWarning: (message) => options.log(`ftm worker: warning: ${message}`),
+      onWarning: (message) => options.log(`ftm worker: warning: ${message}`, 'warn'),
     })
     const embedder = remaining.length > 0 ? await loadEmbedder(record) : undefined
     // A run recorded before the measures existed keeps its tables as they were: no measures.
@@ -101,12 +103,12 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const namer = remaining.length > 0 ? createTopicNamer(record.config.llm, {storage, environment: options.environment, log: options.log}) : undefined
     const outcome = await processFirms({record, contract, remaining, source, embedder, measures, namer, checkpoints, reporter, signal: stop.signal, log: options.log})
     await reporter.phase(outcome.phase, {exitCode: outcome.exitCode, reason: outcome.reason})
-    options.log(`ftm worker: ${outcome.phase}${outcome.reason ? `: ${outcome.reason}` : ''}`)
+    options.log(`ftm worker: ${outcome.phase}${outcome.reason ? `: ${outcome.reason}` : ''}`, outcome.exitCode === ExitCode.ok ? 'info' : outcome.exitCode === ExitCode.terminated ? 'warn' : 'error')
     return outcome.exitCode
   } catch (error) {
     const outcome = classifyWorkerError(error)
     const reason = isUserError(error) ? `${error.message} ${error.hint}` : errorMessage(error)
-    options.log(`ftm worker: ${outcome.phase}: ${outcome.exitCode === ExitCode.failed ? ((error as Error).stack ?? reason) : reason}`)
+    options.log(`ftm worker: ${outcome.phase}: ${outcome.exitCode === ExitCode.failed ? ((error as Error).stack ?? reason) : reason}`, outcome.exitCode === ExitCode.terminated ? 'warn' : 'error')
     await reporter?.phase(outcome.phase, {exitCode: outcome.exitCode, reason}).catch(() => undefined)
     return outcome.exitCode
   } finally {

@@ -1,7 +1,8 @@
-import {writeFileSync} from 'node:fs'
+import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 import type {RunResult} from '../../src/commands/run.js'
+import type {LogsResult} from '../../src/commands/logs.js'
 import type {ConfigReport} from '../../src/core/config/describe-config.js'
 import type {PlanEstimate} from '../../src/core/estimate/plan-estimate.js'
 import type {RunListing} from '../../src/core/run/list-runs.js'
@@ -54,14 +55,19 @@ describe('--json results of plan, status, logs, runs, cancel and config show', (
       expect.objectContaining({quarter: '2024Q1', partition: 0, phase: 'succeeded', firmsTotal: 2, firmsDone: 2, exitCode: 0}),
       expect.objectContaining({quarter: '2024Q1', partition: 1, phase: 'succeeded', firmsTotal: 2, firmsDone: 2, exitCode: 0}),
     ])
-    const logs = parseJson<{runId: string; partitions: {quarter: string; partition: number; lines: string[]}[]}>(
-      await runCli(['logs', runId, '--root', root, '--partition', '1', '--tail', '1', '--json']),
-    )
-    expect(logs).toEqual({runId, partitions: [{quarter: '2024Q1', partition: 1, lines: ['ftm worker: done']}]})
+    const logs = parseJson<LogsResult>(await runCli(['logs', runId, '--root', root, '--partition', '1', '--tail', '1', '--json']))
+    const done = {time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), level: 'info', message: 'ftm worker: done'}
+    expect(logs).toEqual({runId, partitions: [{quarter: '2024Q1', partition: 1, lines: ['ftm worker: done'], entries: [done]}]})
+    // The worker wrote JSON lines (its stderr is a file): each with its time and level, shown as such.
     const followed = await runCli(['logs', runId, '--root', root, '--follow'])
     expect(followed.exitCode, followed.stderr).toBe(0)
-    expect(followed.stdout).toMatch(/^2024Q1 part-00000 \| ftm worker: run /m)
-    expect(followed.stdout).toMatch(/^2024Q1 part-00001 \| ftm worker: done$/m)
+    expect(followed.stdout).toMatch(/^2024Q1 part-00000 \| \S+Z INFO {2}ftm worker: run /m)
+    expect(followed.stdout).toMatch(/^2024Q1 part-00001 \| \S+Z INFO {2}ftm worker: done$/m)
+    const raw = readFileSync(path.join(root, 'runs', runId, 'logs', '2024Q1', 'part-00001.log'), 'utf8').trim().split('\n').at(-1)!
+    expect(JSON.parse(raw)).toEqual({time: done.time, level: 'info', msg: 'ftm worker: done'})
+    // --level keeps the warnings and errors only: a clean run has none.
+    const warnings = parseJson<LogsResult>(await runCli(['logs', runId, '--root', root, '--level', 'warn', '--json']))
+    expect(warnings.partitions.flatMap((partition) => partition.lines)).toEqual([])
     const runs = parseJson<{root: string; runs: RunListing[]}>(await runCli(['runs', '--root', root, '--json']))
     expect(runs).toEqual({root, runs: [expect.objectContaining({runId, status: 'succeeded', monitorGone: false, quarters: ['2024Q1'], firms: 4, partitions: 2})]})
     const text = await runCli(['status', runId, '--root', root])

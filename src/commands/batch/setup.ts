@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../base/exit-codes.js'
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
@@ -5,12 +6,10 @@ import {configFlags} from '../../ui/common-flags.js'
 
 export default class BatchSetup extends FtmCommand {
   static override summary = 'Register the worker job definition on AWS Batch, and create or check the Spot queue.'
-  static override description = `Registers batch.jobDefinition (image, vCPU, memory, GPU, timeout, retry strategy, awslogs, secrets by ARN); a new
-revision only when something changed. Spot reclaims (status reason "Host EC2*") and worker exit codes 75 and 143 are
-retried up to batch.attempts times; every other failure is final.
-With --create, a missing Spot compute environment (SPOT_PRICE_CAPACITY_OPTIMIZED, GPU instance types, the
-ECS_AL2023_NVIDIA image) and job queue are created. The queue and its compute environments are then checked, and
-what is wrong with them is listed (exit code 1). --dry-run prints the requests and sends nothing.`
+  static override description = `Registers batch.jobDefinition (image, vCPU, memory, GPU, timeout, retry strategy, awslogs, secrets by ARN); a new revision only when something changed. Spot reclaims (status reason "Host EC2*") and worker exit codes 75 and 143 are retried up to batch.attempts times; every other failure is final. With --create, a missing Spot compute environment (SPOT_PRICE_CAPACITY_OPTIMIZED, GPU instance types, the ECS_AL2023_NVIDIA image) and job queue are created. The queue and its compute environments are then checked, and what is wrong with them is listed (exit code 1). --dry-run prints the requests and sends nothing.
+
+Exit codes:
+${exitCodeHelp({0: 'job definition registered (or unchanged) and the queue is usable', 1: 'the queue or its compute environments have problems (listed)', 130: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --image 123456789012.dkr.ecr.us-east-1.amazonaws.com/ftm-pipeline:0.1.0',

@@ -7,11 +7,10 @@ import {cellText, formatTable} from '../../ui/format-table.js'
 
 export default class ConfigShow extends FtmCommand {
   static override summary = 'Print the resolved configuration and where each value came from (secrets masked).'
-  static override description = `Layers: built-in defaults < ftm.config.json (and its --profile) < FTM_ environment variables < flags.
-Keys or variables whose names hold key, secret, password, token or credentials are shown as ****.
+  static override description = `Layers: built-in defaults < ftm.config.json (and its --profile) < FTM_ environment variables < flags. Keys or variables whose names hold key, secret, password, token or credentials are shown as ****.
 
 Exit codes:
-${exitCodeHelp()}`
+${exitCodeHelp({0: 'configuration shown', 1: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --profile batch --json']
 

@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../base/exit-codes.js'
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
@@ -5,10 +6,10 @@ import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImageBuild extends FtmCommand {
   static override summary = 'Build the worker image (the GPU image, or with --offline a CPU image from this machine\'s node).'
-  static override description = `The GPU image (pipeline-image/Dockerfile): CUDA 12 with cuDNN, Node 20, ftm, onnxruntime-node with the CUDA 12 provider.
---offline builds a CPU image that needs no registry: its base is this machine's node binary and libraries, its content the
-current build (run \`npm run build\` first); it is tagged by a hash of that content and reused while nothing changes.
---host builds on a remote engine over SSH (e.g. the EC2 instance that will run it).`
+  static override description = `The GPU image (pipeline-image/Dockerfile): CUDA 12 with cuDNN, Node 20, ftm, onnxruntime-node with the CUDA 12 provider. --offline builds a CPU image that needs no registry: its base is this machine's node binary and libraries, its content the current build (run \`npm run build\` first); it is tagged by a hash of that content and reused while nothing changes. --host builds on a remote engine over SSH (e.g. the EC2 instance that will run it).
+
+Exit codes:
+${exitCodeHelp({0: 'image built (or reused)', 1: 'the build failed', 130: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --tag ftm-pipeline:0.1.0',

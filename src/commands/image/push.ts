@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../base/exit-codes.js'
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../core/config/load-config.js'
 import {FtmCommand} from '../../ui/base-command.js'
@@ -5,8 +6,10 @@ import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImagePush extends FtmCommand {
   static override summary = 'Push the worker image to a registry such as ECR.'
-  static override description = `Tags the local image as --to and pushes it. Credentials come from the environment:
-FTM_REGISTRY_PASSWORD (for ECR: $(aws ecr get-login-password --region <region>)) and FTM_REGISTRY_USERNAME (default AWS).`
+  static override description = `Tags the local image as --to and pushes it. Credentials come from the environment: FTM_REGISTRY_PASSWORD (for ECR: $(aws ecr get-login-password --region <region>)) and FTM_REGISTRY_USERNAME (default AWS).
+
+Exit codes:
+${exitCodeHelp({0: 'image pushed', 1: 'the push failed', 130: '-'})}`
 
   static override examples = [
     'FTM_REGISTRY_PASSWORD=$(aws ecr get-login-password --region us-east-1) <%= config.bin %> <%= command.id %> --to 123456789012.dkr.ecr.us-east-1.amazonaws.com/ftm-pipeline:0.1.0',

@@ -2,6 +2,8 @@ import type {Cell} from '../views.js'
 import {measureSections} from './measure-report.js'
 import type {ReportData, ReportTable} from './report-data.js'
 import {reportScript, reportStyle} from './report-assets.js'
+import {reportLimits} from './research-data.js'
+import {leadingSubjectChart, sampleNote, searchBox, subjectShareChart, themeTable, topicList, topicMap} from './research-sections.js'
 import {escapeXml, formatNumber, histogram, horizontalBars, lineChart, palette, verticalBars} from './svg-charts.js'
 
 /** Above this many firm-quarters, topics per firm is drawn as a histogram instead of one bar per firm. */
@@ -10,17 +12,28 @@ const barsPerFirmLimit = 40
 /** The report as one self-contained HTML page: inline CSS, SVG and script; a content policy forbids any fetch. */
 export function renderReport(data: ReportData, generatedAt: Date = new Date()): string {
   const title = `ftm run ${data.runId}`
-  const sections = [
+  const research = data.research
+  const sampled = sampleNote(research)
+  const researchSections = [
     overview(data),
-    chart('topics-per-firm', 'Topics per firm', topicsPerFirmChart(data), 'Topics found per firm and quarter (failed firms have none).'),
-    chart('topic-sizes', 'Topic size distribution', verticalBars(histogram(data.topicSizes), {yLabel: 'topics', xLabel: 'sentences in the topic'}), `${data.topicSizes.length} topics.`),
+    chart('topic-map', 'Topic map', topicMap(research), `Each point is a firm’s topic, placed by the first two principal components of the topic embeddings (nearby points talk about similar things) and coloured by subject. Hover for the label, firm and keywords; click for its sentences. ${sampled}`, true),
+    `<section id="search-section" class="wide"><h2>Search topics and sentences</h2>${searchBox()}<p class="muted">Searches the labels, firms, keywords and representative sentences of the topics listed below. ${escapeXml(sampled)}</p></section>`,
+    `<section id="themes" class="wide"><h2>Themes across firms</h2>${themeTable(research)}${themeNote(research)}</section>`,
+    chart('subject-shares', 'Subjects: share of the run', subjectShareChart(research), 'Share of all topic sentences whose topic has the subject (taxonomy of the measures); hover for topics and firms.'),
+    chart('leading-subjects', 'Subjects leading a call', leadingSubjectChart(research), 'Calls (firm-quarters) whose largest subject share is the subject.'),
+    chart('topics-per-firm', 'Topics per firm', topicsPerFirmChart(data), 'Topics found per firm and quarter (failed firms have none); a histogram beyond 40 firm-quarters.'),
+    chart('topic-sizes', 'Topic size distribution', verticalBars(histogram(data.topicSizes), {yLabel: 'topics', xLabel: 'sentences in the topic'}), `${formatNumber(data.topicSizes.length)} topics.`),
     chart('keyword-trends', 'Keyword trends across quarters', keywordTrendChart(data), 'Share of modeled firms with a topic carrying the keyword, for the keywords most firms share.'),
     ...(data.measures ? measureSections(data.measures, chart) : []),
+    table('firm-topics', 'Topics of the first firms', data.firmTopics, true),
+    ...(data.measures ? [table('topic-measures', 'Subject, structure and tone of the first firms’ topics', data.measures.topics, true)] : []),
+    `<section id="topic-sentences" class="wide"><h2>Topics and their representative sentences</h2><p class="muted">${escapeXml(sampled)} Up to ${reportLimits.sentencesPerTopic} sentences per topic, most representative first.</p>${topicList(research)}</section>`,
+  ]
+  const operationSections = [
+    runFacts(data),
     chart('failures', 'Failures by kind', failureChart(data), `${data.summary.failures.reduce((sum, failure) => sum + failure.firms, 0)} failed firms.`),
     chart('throughput', 'Throughput per partition', throughputChart(data), 'Firms per second over each partition’s latest attempt (from its progress file).'),
     chart('stages', 'Time per stage', stageChart(data), 'Mean milliseconds per firm in each pipeline stage.'),
-    table('firm-topics', 'Topics of the first firms', data.firmTopics, true),
-    ...(data.measures ? [table('topic-measures', 'Subject, structure and tone of the first firms’ topics', data.measures.topics, true)] : []),
     table('failure-list', 'Failed firms', data.failures),
     table('slowest-firms', 'Slowest firms', data.slowest),
   ]
@@ -34,14 +47,24 @@ export function renderReport(data: ReportData, generatedAt: Date = new Date()): 
 <style>${reportStyle}</style>
 </head>
 <body>
-<header><h1>${escapeXml(title)}</h1><p class="muted">Generated ${escapeXml(generatedAt.toISOString())} by ftm inspect --report. Committed chunks only.</p></header>
+<header><h1>${escapeXml(title)}</h1><p class="muted">Generated ${escapeXml(generatedAt.toISOString())} by ftm inspect --report. Committed chunks only.${data.run ? ` Status ${escapeXml(data.run.status)}.` : ''}</p>
+<nav><a href="#research">Research</a> · <a href="#topic-map">Topic map</a> · <a href="#search-section">Search</a> · <a href="#themes">Themes</a> · <a href="#subject-shares">Subjects</a> · <a href="#topic-sentences">Sentences</a> · <a href="#operations">Operations</a></nav></header>
 <main>
-${sections.join('\n')}
+<h2 class="part" id="research">Research</h2>
+${researchSections.join('\n')}
+<h2 class="part" id="operations">Operations</h2>
+${operationSections.join('\n')}
 </main>
 <script>${reportScript}</script>
 </body>
 </html>
 `
+}
+
+function themeNote(research: ReportData['research']): string {
+  if (research.themes.length === 0) return ''
+  const capped = research.totalThemes > research.themes.length ? ` The largest ${reportLimits.themesPerQuarter} themes of each quarter are listed (${formatNumber(research.totalThemes)} in all).` : ''
+  return `<p class="muted">Themes group similar topics of different firms (\`ftm themes\`). At most ${reportLimits.firmsPerTheme} firms are named per theme; a linked firm’s topic is in the list of sentences below.${capped}</p>`
 }
 
 function overview(data: ReportData): string {
@@ -50,21 +73,25 @@ function overview(data: ReportData): string {
     {firms: 0, ok: 0, failed: 0, topics: 0, sentences: 0},
   )
   const figures = Object.entries(totals).map(([name, value]) => `<div class="figure"><span class="number">${formatNumber(value)}</span><span class="muted">${name}</span></div>`)
-  const run = data.run
-  const facts = run
-    ? `<p>Status <strong class="status-${escapeXml(run.status)}">${escapeXml(run.status)}</strong>${run.reason ? ` (${escapeXml(run.reason)})` : ''} · started ${escapeXml(run.createdAt)}${run.finishedAt ? ` · finished ${escapeXml(run.finishedAt)}` : ''} · executor ${escapeXml(run.executor)}, parallel ${run.parallel} · source ${escapeXml(run.source)}</p>`
-    : ''
   const spread = data.summary.topicsPerFirm
   const quarters: ReportTable = {
     columns: ['quarter', 'firms', 'ok', 'failed', 'topics', 'sentences'],
     rows: data.summary.quarters.map((quarter) => [quarter.quarter, quarter.firms, quarter.ok, quarter.failed, quarter.topics, quarter.sentences]),
   }
-  return `<section id="overview"><h2>Overview</h2>${facts}<div class="figures">${figures.join('')}</div>
+  return `<section id="overview" class="wide"><h2>Overview</h2><div class="figures">${figures.join('')}</div>
 <p>Topics per firm: min ${spread.min}, median ${spread.median}, mean ${spread.mean}, max ${spread.max}.</p>${htmlTable(quarters)}</section>`
 }
 
-function chart(id: string, heading: string, body: string, caption: string): string {
-  return `<section id="${id}" class="chart"><h2>${escapeXml(heading)}</h2><figure data-chart="${id}">${body}<figcaption class="muted">${escapeXml(caption)}</figcaption></figure></section>`
+function runFacts(data: ReportData): string {
+  const run = data.run
+  const facts = run
+    ? `<p>Status <strong class="status-${escapeXml(run.status)}">${escapeXml(run.status)}</strong>${run.reason ? ` (${escapeXml(run.reason)})` : ''} · started ${escapeXml(run.createdAt)}${run.finishedAt ? ` · finished ${escapeXml(run.finishedAt)}` : ''} · executor ${escapeXml(run.executor)}, parallel ${run.parallel} · source ${escapeXml(run.source)}</p>`
+    : '<p class="empty">No run record.</p>'
+  return `<section id="run-facts" class="wide"><h2>Run</h2>${facts}</section>`
+}
+
+function chart(id: string, heading: string, body: string, caption: string, wide = false): string {
+  return `<section id="${id}" class="chart${wide ? ' wide' : ''}"><h2>${escapeXml(heading)}</h2><figure data-chart="${id}">${body}<figcaption class="muted">${escapeXml(caption)}</figcaption></figure></section>`
 }
 
 function empty(message: string): string {
@@ -121,7 +148,7 @@ function stageChart(data: ReportData): string {
 function table(id: string, heading: string, data: ReportTable, filter = false): string {
   const body = data.rows.length === 0 ? empty('Nothing to show.') : htmlTable(data)
   const search = filter && data.rows.length > 0 ? `<input type="search" class="filter" data-table="${id}" placeholder="Filter rows…" aria-label="Filter rows">` : ''
-  return `<section id="${id}"><h2>${escapeXml(heading)}</h2>${search}${body}</section>`
+  return `<section id="${id}" class="wide"><h2>${escapeXml(heading)}</h2>${search}${body}</section>`
 }
 
 function htmlTable(data: ReportTable): string {

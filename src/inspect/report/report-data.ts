@@ -1,6 +1,7 @@
 import {type RunSummary, summarizeRun} from '../summarize-run.js'
 import type {Cell, ResultViews} from '../views.js'
 import {gatherMeasureData, type MeasureReportData} from './measure-report.js'
+import {gatherResearchData, type ResearchData} from './research-data.js'
 
 /** A query's rows as a table for the report. */
 export interface ReportTable {
@@ -25,6 +26,8 @@ export interface ReportData {
   slowest: ReportTable
   /** Call structure, subjects and topic measures; absent for a run written before the measures. */
   measures?: MeasureReportData
+  /** The topic map's sample with its sentences, the themes and the subject breakdown. */
+  research: ResearchData
 }
 
 /** Gathers the report's data: `firmLimit` bounds the firms whose topics are listed, `trendKeywords` the lines. */
@@ -91,5 +94,6 @@ export async function gatherReportData(views: ResultViews, runId: string, option
     failures,
     slowest,
     measures: await gatherMeasureData(views, {firmLimit: options.firmLimit}),
+    research: await gatherResearchData(views),
   }
 }

@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../../base/exit-codes.js'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {configFileName, loadConfig} from '../../../core/config/load-config.js'
@@ -6,11 +7,10 @@ import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraDeploy extends FtmCommand {
   static override summary = 'Deploy the AWS Batch stack with the cdk CLI, or print the exact commands that do.'
-  static override description = `Synthesizes the stack as \`ftm batch infra synth\` does, then, when the \`cdk\` CLI is on PATH and AWS
-credentials are present, runs \`cdk deploy\` and writes the stack outputs (queue, job definition, image, roles, log
-group, region and the s3:// root) into ftm.config.json, so that \`ftm run --executor batch\` needs no further flags.
-Otherwise it prints the commands to run: \`npx aws-cdk@2 deploy\`, or plain \`aws cloudformation deploy\`, each
-followed by \`ftm batch infra import-outputs\`.`
+  static override description = `Synthesizes the stack as \`ftm batch infra synth\` does, then, when the \`cdk\` CLI is on PATH and AWS credentials are present, runs \`cdk deploy\` and writes the stack outputs (queue, job definition, image, roles, log group, region and the s3:// root) into ftm.config.json, so that \`ftm run --executor batch\` needs no further flags. Otherwise it prints the commands to run: \`npx aws-cdk@2 deploy\`, or plain \`aws cloudformation deploy\`, each followed by \`ftm batch infra import-outputs\`.
+
+Exit codes:
+${exitCodeHelp({0: 'deployed and the outputs written (or the commands printed)', 1: 'cdk deploy failed', 130: '-'})}`
 
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --profile batch --set infra.onDemandFallback=true']
 

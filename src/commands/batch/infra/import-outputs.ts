@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../../base/exit-codes.js'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
@@ -7,10 +8,10 @@ import {FtmCommand} from '../../../ui/base-command.js'
 
 export default class BatchInfraImportOutputs extends FtmCommand {
   static override summary = "Write the deployed stack's outputs (queue, job definition, image, roles, logs, root) into ftm.config.json."
-  static override description = `Reads FILE: the JSON of \`aws cloudformation describe-stacks --stack-name <infra.stackName>\` (or of
-\`cdk deploy --outputs-file\`), and sets batch.jobQueue, batch.jobDefinition, batch.image, batch.jobRole,
-batch.executionRole, batch.logGroup, batch.region and root in ftm.config.json (created when missing; with --profile,
-under profiles.<name>). Other values of the file are kept.`
+  static override description = `Reads FILE: the JSON of \`aws cloudformation describe-stacks --stack-name <infra.stackName>\` (or of \`cdk deploy --outputs-file\`), and sets batch.jobQueue, batch.jobDefinition, batch.image, batch.jobRole, batch.executionRole, batch.logGroup, batch.region and root in ftm.config.json (created when missing; with --profile, under profiles.<name>). Other values of the file are kept.
+
+Exit codes:
+${exitCodeHelp({0: 'outputs written into ftm.config.json', 1: '-', 130: '-'})}`
 
   static override examples = [
     'aws cloudformation describe-stacks --stack-name ftm-batch --output json > outputs.json && <%= config.bin %> <%= command.id %> outputs.json',

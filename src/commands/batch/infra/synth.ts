@@ -1,3 +1,4 @@
+import {exitCodeHelp} from '../../../base/exit-codes.js'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
 import {loadConfig} from '../../../core/config/load-config.js'
@@ -6,12 +7,10 @@ import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraSynth extends FtmCommand {
   static override summary = 'Write the CloudFormation template of the whole AWS Batch stack (offline, no AWS call).'
-  static override description = `Synthesizes the AWS CDK app of executors/batch/infra in-process: an S3 bucket (or infra.bucket), an ECR
-repository, least-privilege job and execution roles, a Spot GPU compute environment (SPOT_PRICE_CAPACITY_OPTIMIZED,
-ECS_AL2023_NVIDIA), an optional on-demand fallback behind it, the job queue, a log group with retention, and the job
-definition with the executor's retry strategy and timeout. Names and job sizes come from the batch section, the
-rest from the infra section (see \`ftm config show\`). Writes a cloud assembly to --out, including
-<infra.stackName>.template.json.`
+  static override description = `Synthesizes the AWS CDK app of executors/batch/infra in-process: an S3 bucket (or infra.bucket), an ECR repository, least-privilege job and execution roles, a Spot GPU compute environment (SPOT_PRICE_CAPACITY_OPTIMIZED, ECS_AL2023_NVIDIA), an optional on-demand fallback behind it, the job queue, a log group with retention, and the job definition with the executor's retry strategy and timeout. Names and job sizes come from the batch section, the rest from the infra section (see \`ftm config show\`). Writes a cloud assembly to --out, including <infra.stackName>.template.json.
+
+Exit codes:
+${exitCodeHelp({0: 'template written', 1: '-', 130: '-'})}`
 
   static override examples = [
     '<%= config.bin %> <%= command.id %> --out cdk.out',

@@ -15,6 +15,7 @@ const empty: ReportData = {
   firmTopics: {columns: ['firm_id'], rows: []},
   failures: {columns: ['firm_id'], rows: []},
   slowest: {columns: ['firm_id'], rows: []},
+  research: {topics: [], totalTopics: 0, themes: [], totalThemes: 0, subjects: []},
 }
 
 describe('the HTML report', () => {
@@ -34,5 +35,16 @@ describe('the HTML report', () => {
     expect(small.match(/data-chart="topics-per-firm">[\s\S]*?<\/figure>/)![0].match(/class="bar"/g)).toHaveLength(12)
     const large = renderReport({...empty, quarters: ['2024Q1'], topicsPerFirm: firms(500)})
     expect(large.match(/data-chart="topics-per-firm">[\s\S]*?<\/figure>/)![0].match(/class="bar"/g)).toHaveLength(5)
+  })
+
+  it('escapes topic text in the map, the sentences and the themes, and says when the topics are a sample', () => {
+    const topic = {anchor: 't-2024Q1-1-0', quarter: '2024Q1', firmId: '1', firmName: 'Acme <Corp>', topicId: 0, label: '<script>alert(1)</script>', keywords: ['a&b'], size: 9, subject: 'pricing', theme: null, x: 0.2, y: 0.8, sentences: ['We said "<b>hi</b>".']}
+    const theme = {quarter: '2024Q1', themeId: 0, label: 'T <i>', keywords: ['k'], firms: 30, topics: 31, members: [{firmId: '1', firmName: 'Acme <Corp>', topicLabel: 'x', anchor: topic.anchor}]}
+    const html = renderReport({...empty, research: {topics: [topic], totalTopics: 9000, themes: [theme], totalThemes: 1, subjects: []}})
+    expect(html).not.toMatch(/<script>alert|<b>hi|Acme <Corp>|T <i>/)
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(html).toContain('href="#t-2024Q1-1-0"')
+    expect(html).toContain('An even sample of 1 of the run’s 9,000 topics')
+    expect(html).toContain('and 29 more')
   })
 })
