@@ -118,6 +118,9 @@ describe('two workers on one partition with storage on S3', () => {
     expect(secondResult.stderr).toContain('another worker holds this partition')
     expect(secondResult.stderr).toContain(`0 of ${firms} firms to do (attempt 2)`)
     expect(firstResult.stderr).toMatch(new RegExp(`\\d+ of ${firms} firms to do \\(attempt 1\\)`))
+    // What the lease costs on S3 (BENCHMARKS.md, issue 19): its requests beside all the workers' requests
+    const leaseRequests = server.requests.filter((request) => request.includes('/leases/')).length
+    console.log(`partition lease on S3: ${leaseRequests} of ${server.requests.length} requests for two workers, ${firms} firms, checkpoint every 2`)
     expectFirmsOnce(await countRows(root, record.id, undefined, {...server.environment, FTM_CACHE_DIR: temporaryFolder('ftm-lease-cache-')}), firms)
   })
 })
