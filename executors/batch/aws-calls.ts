@@ -14,6 +14,11 @@ export interface AwsCallPolicy {
   baseDelayMs: number
   /** Error names the caller handles itself (e.g. a log stream not there yet): passed on as they are. */
   passThrough?: readonly string[]
+  /**
+   * Asked before a call is tried again after an error: an answer it returns is taken as the call's (e.g. the job a
+   * SubmitJob created although its answer was a 500), so a call that took effect is not repeated.
+   */
+  beforeRetry?: (operation: string, input: unknown) => Promise<unknown>
 }
 
 /** The shape of an error the AWS SDK (or Node's network stack under it) throws. */
@@ -40,9 +45,10 @@ export function applyCallPolicy(client: {middlewareStack: {add: (middleware: nev
     let tries = 0
     try {
       return await withRetry(
-        () => {
+        async () => {
           tries++
-          return next(args)
+          const earlier = tries > 1 ? await policy.beforeRetry?.(operation, (args as {input?: unknown}).input) : undefined
+          return earlier === undefined ? next(args) : {output: earlier, response: undefined}
         },
         {attempts: policy.attempts, baseDelayMs: policy.baseDelayMs, maxDelayMs: 20_000, isRetryable: isTransientError},
       )

@@ -1,4 +1,5 @@
-import {SubmitJobCommand, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
+import {randomUUID} from 'node:crypto'
+import {SubmitJobCommand, type SubmitJobCommandInput, TerminateJobCommand, type JobDetail} from '@aws-sdk/client-batch'
 import type {BatchSettings} from './batch-settings.js'
 import {isUserError} from '../../src/base/errors.js'
 import type {Executor, ExecutorCapabilities, ExecutorContext, JobHandle, JobState, PartitionJob, SubmitOptions} from '../../src/core/executor.js'
@@ -9,11 +10,17 @@ import {describeJobs} from './describe-jobs.js'
 import {batchExecutorPlugin} from './index.js'
 import {JobJournal, partitionJobId} from './job-journal.js'
 import {followJobLogs} from './job-logs.js'
+import {findRunJobs, submissionTag, submissionTagPlaceholder} from './jobs-by-name.js'
 import {cancelReasonPrefix, jobStateOf, waitingSince} from './job-state.js'
 import {checkReadyToSubmit, checkStorageReachable} from './preflight.js'
 import {queueReasons} from './queue-reasons.js'
 import {planSubmissions, submissionFailed} from './submission.js'
 import {mapJobIds, themesSubmission} from './themes-submission.js'
+
+/** A SubmitJob request with a tag of its own, by which the job it created is found again if its answer is lost. */
+function withSubmissionTag(input: SubmitJobCommandInput): SubmitJobCommandInput {
+  return {...input, tags: {...input.tags, [submissionTag]: randomUUID()}}
+}
 
 /** What a Batch handle carries besides the core's fields, so any machine can watch the job from the run record. */
 interface BatchHandle extends JobHandle {
@@ -54,6 +61,7 @@ export class BatchExecutor implements Executor {
       endpoint: {region: where.region, ...(endpoint ? {endpoint} : {})},
       submitJob: planned.map((submission) => ({
         ...submission.input,
+        tags: {...submission.input.tags, [submissionTag]: submissionTagPlaceholder},
         ...(submission.after ? {dependsOn: [{jobId: `<job id of ${submission.after}>`}]} : {}),
       })),
     }
@@ -70,7 +78,7 @@ export class BatchExecutor implements Executor {
     const handles: JobHandle[] = []
     for (const submission of planSubmissions(run.id, jobs, run.executor.parallel, settings)) {
       const dependsOn = submission.after ? [{jobId: jobIds.get(submission.after)!}] : undefined
-      const response = await batch.send(new SubmitJobCommand({...submission.input, ...(dependsOn ? {dependsOn} : {})})).catch((error: unknown) => {
+      const response = await batch.send(new SubmitJobCommand(withSubmissionTag({...submission.input, ...(dependsOn ? {dependsOn} : {})}))).catch((error: unknown) => {
         throw isUserError(error) ? submissionFailed(error, run.id, handles.length, jobs.length) : error
       })
       const jobId = response.jobId!
@@ -87,8 +95,28 @@ export class BatchExecutor implements Executor {
   async submitThemes(run: RunRecord, quarter: string, runRecordLocation: string): Promise<JobHandle> {
     const settings = run.config.batch
     const input = themesSubmission(run, quarter, runRecordLocation, mapJobIds(run.jobs, quarter))
-    const response = await this.clientsFor(endpointOf(settings)).batch.send(new SubmitJobCommand(input))
+    const response = await this.clientsFor(endpointOf(settings)).batch.send(new SubmitJobCommand(withSubmissionTag(input)))
     return {...this.handleOf(run, {runId: run.id, quarter, partition: -1, runRecordLocation}, response.jobId!, settings), task: 'themes'}
+  }
+
+  /**
+   * The run's partition jobs that Batch knows by name (ListJobs in the run's queue), journalled when the journal
+   * missed them (a crash between SubmitJob and the journal write), so resume, status and cancel see every job.
+   */
+  async findJobs(run: RunRecord): Promise<JobHandle[]> {
+    const settings = run.config.batch
+    const found = await findRunJobs(this.clientsFor(endpointOf(settings)).batch, settings.jobQueue, run.id, run.plan.map((quarter) => quarter.quarter))
+    const journalled = new Set((await this.journal.entries(run.id)).map((entry) => entry.jobId))
+    const handles: JobHandle[] = []
+    for (const job of found) {
+      if (!journalled.has(job.jobId)) {
+        const submittedAt = new Date(job.createdAt ?? this.now()).toISOString()
+        await this.journal.add(run.id, {jobId: job.jobId, jobName: job.jobName, quarter: job.quarter, partitions: job.partitions, array: job.array, submittedAt, streams: {}})
+      }
+      const partitionJob = (partition: number): PartitionJob => ({runId: run.id, quarter: job.quarter, partition, runRecordLocation: ''})
+      for (const partition of job.partitions) handles.push(this.handleOf(run, partitionJob(partition), job.array ? `${job.jobId}:${partition}` : job.jobId, settings))
+    }
+    return handles
   }
 
   async status(handles: JobHandle[]): Promise<JobState[]> {

@@ -1,6 +1,7 @@
-import {BatchClient} from '@aws-sdk/client-batch'
+import {BatchClient, type SubmitJobCommandInput} from '@aws-sdk/client-batch'
 import {CloudWatchLogsClient} from '@aws-sdk/client-cloudwatch-logs'
 import {applyCallPolicy} from './aws-calls.js'
+import {findSubmittedJob} from './jobs-by-name.js'
 
 /** Where the Batch and CloudWatch Logs APIs are: a region, and an endpoint override for a local fake. */
 export interface BatchEndpoint {
@@ -33,7 +34,9 @@ export function createBatchClients(where: BatchEndpoint): BatchClients {
   const attempts = where.apiAttempts ?? defaultApiAttempts
   const batch = new BatchClient(options)
   const logs = new CloudWatchLogsClient(options)
-  applyCallPolicy(batch, {service: 'AWS Batch', region: where.region, endpoint: effectiveEndpoint(where, 'BATCH'), attempts, baseDelayMs: 250})
+  // A SubmitJob whose answer was lost (5xx, timeout) may have created its job: look it up by name before sending again.
+  const beforeRetry = async (operation: string, input: unknown): Promise<unknown> => (operation === 'SubmitJob' ? findSubmittedJob(batch, input as SubmitJobCommandInput) : undefined)
+  applyCallPolicy(batch, {service: 'AWS Batch', region: where.region, endpoint: effectiveEndpoint(where, 'BATCH'), attempts, baseDelayMs: 250, beforeRetry})
   applyCallPolicy(logs, {service: 'CloudWatch Logs', region: where.region, endpoint: effectiveEndpoint(where, 'CLOUDWATCH_LOGS'), attempts, baseDelayMs: 250, passThrough: ['ResourceNotFoundException']})
   return {batch, logs}
 }

@@ -120,8 +120,10 @@ export class JobTable {
     } else found = []
     const filter = body.arrayJobId === undefined ? filters[0] : undefined
     if (filter?.name === 'JOB_NAME') {
-      const pattern = filter.values[0] ?? ''
-      found = found.filter((job) => (pattern.endsWith('*') ? job.jobName.startsWith(pattern.slice(0, -1)) : job.jobName === pattern)).sort((a, b) => b.createdAt - a.createdAt)
+      // Batch matches JOB_NAME case-insensitively; a trailing * matches a prefix.
+      const pattern = (filter.values[0] ?? '').toLowerCase()
+      const name = (job: FakeJob): string => job.jobName.toLowerCase()
+      found = found.filter((job) => (pattern.endsWith('*') ? name(job).startsWith(pattern.slice(0, -1)) : name(job) === pattern)).sort((a, b) => b.createdAt - a.createdAt)
     } else {
       const status = String(body.jobStatus ?? 'RUNNING')
       found = found.filter((job) => job.status === status)

@@ -21,6 +21,11 @@ export interface SchedulerOptions {
   secretValues: Record<string, string>
   /** Seconds between SIGTERM and SIGKILL when a container is stopped. */
   stopTimeoutSeconds: number
+  /**
+   * Real milliseconds per second of an attempt's timeout (1000 as on Batch): Batch refuses timeouts under 60 s, so a
+   * test shortens time instead of the setting.
+   */
+  timeoutMsPerSecond?: number
 }
 
 const finished = (job: FakeJob): boolean => job.status === 'SUCCEEDED' || job.status === 'FAILED'
@@ -145,7 +150,7 @@ export class Scheduler {
     this.processes.set(job.jobId, child)
     for (const output of [child.stdout, child.stderr]) createInterface({input: output}).on('line', (line) => this.logs.append(group, stream, line))
     const seconds = job.timeout?.attemptDurationSeconds
-    const timeout = seconds ? setTimeout(() => this.stop(job, 'timeout', 'Job attempt duration exceeded timeout'), seconds * 1000) : undefined
+    const timeout = seconds ? setTimeout(() => this.stop(job, 'timeout', 'Job attempt duration exceeded timeout'), seconds * (this.options.timeoutMsPerSecond ?? 1000)) : undefined
     child.on('close', (code, signal) => {
       clearTimeout(timeout)
       this.processes.delete(job.jobId)

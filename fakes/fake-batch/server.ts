@@ -30,7 +30,8 @@ export interface FakeBatch {
   throttle(operation: string, count: number): void
   /**
    * Injects a fault into a Batch or CloudWatch Logs operation: after `after` calls answered normally, the next
-   * `count` (default: all) get HTTP 429 (`throttle`) or 500 ServerException (`server`), and nothing is done for them.
+   * `count` (default: all) get HTTP 429 (`throttle`) or 500 ServerException (`server`), and nothing is done for them;
+   * with `tookEffect` the call is carried out first and only its answer is the error (a SubmitJob whose job exists).
    */
   fault(operation: string, fault: Fault): void
   close(): Promise<void>
@@ -41,6 +42,8 @@ export interface Fault {
   kind: 'throttle' | 'server'
   after?: number
   count?: number
+  /** Carry the call out, then answer with the error (as a server that fails after committing). */
+  tookEffect?: boolean
 }
 
 const batchOperations: Record<string, string> = {
@@ -75,10 +78,11 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
     slots: options.slots ?? 64,
     secretValues: options.secretValues ?? {},
     stopTimeoutSeconds: options.stopTimeoutSeconds ?? 30,
+    timeoutMsPerSecond: options.timeoutMsPerSecond,
   })
   const calls: ReceivedCall[] = []
   const faults = new Map<string, Required<Fault>>()
-  const injected = (operation: string): FakeAwsError | undefined => {
+  const injected = (operation: string): {error: FakeAwsError; tookEffect: boolean} | undefined => {
     const fault = faults.get(operation)
     if (!fault || fault.count <= 0) return undefined
     if (fault.after > 0) {
@@ -86,7 +90,8 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
       return undefined
     }
     fault.count--
-    return fault.kind === 'throttle' ? new FakeAwsError('TooManyRequestsException', 'Too Many Requests', 429) : new FakeAwsError('ServerException', 'Internal server error', 500)
+    const error = fault.kind === 'throttle' ? new FakeAwsError('TooManyRequestsException', 'Too Many Requests', 429) : new FakeAwsError('ServerException', 'Internal server error', 500)
+    return {error, tookEffect: fault.tookEffect}
   }
 
   const batch = (operation: string, body: Record<string, unknown>, size: number): unknown => {
@@ -129,7 +134,11 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
       const body = JSON.parse(text || '{}') as Record<string, unknown>
       calls.push({operation, body})
       const fault = injected(operation)
-      if (fault) throw fault
+      if (fault?.tookEffect) {
+        if (logsCall) logs.handle(operation, body)
+        else batch(operation, body, Buffer.byteLength(text))
+      }
+      if (fault) throw fault.error
       sendJson(response, logsCall ? logs.handle(operation, body) : batch(operation, body, Buffer.byteLength(text)), contentType)
     } catch (error) {
       sendError(response, error instanceof FakeAwsError ? error : new FakeAwsError('ServerException', String(error), 500), contentType)
@@ -147,8 +156,8 @@ export async function startFakeBatch(options: Partial<SchedulerOptions> & {regio
     resources,
     logs,
     scheduler,
-    throttle: (operation, count) => void faults.set(operation, {kind: 'throttle', after: 0, count}),
-    fault: (operation, fault) => void faults.set(operation, {after: 0, count: Number.POSITIVE_INFINITY, ...fault}),
+    throttle: (operation, count) => void faults.set(operation, {kind: 'throttle', after: 0, count, tookEffect: false}),
+    fault: (operation, fault) => void faults.set(operation, {after: 0, count: Number.POSITIVE_INFINITY, tookEffect: false, ...fault}),
     close: async () => {
       scheduler.close()
       server.closeAllConnections()

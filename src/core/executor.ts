@@ -77,6 +77,11 @@ export interface Executor {
   logs(handle: JobHandle, options?: {follow?: boolean}): AsyncIterable<string>
   /** Stops jobs; idempotent, a no-op on finished ones. */
   cancel(handles: JobHandle[]): Promise<void>
+  /**
+   * Optional (Batch): the run's jobs the backend itself knows (by the names it gave them), also those the run record
+   * misses; the ledger and cancel add them to the recorded ones.
+   */
+  findJobs?(run: RunRecord): Promise<JobHandle[]>
   /** Optional: the requests `submit` would send, sent nowhere (`ftm run --dry-run`). */
   describeSubmission?(run: RunRecord, jobs: PartitionJob[]): Promise<unknown>
   /**

@@ -58,6 +58,11 @@ export function progressPrefix(runId: string): string {
   return `runs/${runId}/progress/`
 }
 
+/** The numbered lease claims of one partition's workers: `runs/<id>/leases/<quarter>/part-00000/claim-000003.json`. */
+export function partitionLeasePrefix(runId: string, quarter: Quarter, partition: number): string {
+  return `runs/${runId}/leases/${quarter}/${partitionName(partition)}/claim-`
+}
+
 /** The log of one partition, where the executor keeps no logs of its own. */
 export function logKey(runId: string, quarter: Quarter, partition: number): string {
   return `runs/${runId}/logs/${quarter}/${partitionName(partition)}.log`

@@ -24,11 +24,14 @@ export class PartitionCheckpoints {
     private readonly runId: string,
     private readonly quarter: Quarter,
     private readonly partition: number,
+    /** Throws unless this worker still holds the partition (its lease): run before clean-up and before each commit. */
+    private readonly confirmHolder: () => Promise<void> = async () => {},
   ) {}
 
   /** Finds the firms committed by earlier attempts and removes the leftovers of uncommitted chunks. */
   async recover(): Promise<Recovered> {
     const prefixOf = (table: (typeof tables)[number]): string => `${chunkFolder(table, this.quarter, this.runId)}${partitionName(this.partition)}-`
+    await this.confirmHolder()
     const committedKeys = await this.storage.list(prefixOf(commitTable))
     const committedChunks = new Set(committedKeys.map((key) => parseChunkKey(key)?.chunk))
     let highest = -1
@@ -53,7 +56,9 @@ export class PartitionCheckpoints {
     // The number is taken only once the chunk is committed, so a retried commit overwrites its own leftovers.
     const chunk = {partition: this.partition, chunk: this.nextChunk}
     const ordered = [...tables.filter((table) => table !== commitTable), commitTable]
+    await this.confirmHolder()
     for (const table of ordered) {
+      if (table === commitTable) await this.confirmHolder()
       const key = chunkKey(table, this.quarter, this.runId, chunk)
       const file = await this.writer.writeFile(table, rows[table], path.posix.basename(key))
       await this.storage.putFile(key, file)

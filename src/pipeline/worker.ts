@@ -23,6 +23,8 @@ import {ProgressReporter} from './progress-reporter.js'
 import {shouldWatchSpot, watchSpotNotice} from './spot-notice.js'
 import {classifyWorkerError} from './storage-failures.js'
 import {readWorkerContract, type WorkerContract} from '../core/worker-contract.js'
+import {partitionLeasePrefix} from '../core/layout.js'
+import {defaultLeaseSettings, LeaseLostError, PartitionBusyError, type PartitionLease, takePartitionLease} from './partition-lease.js'
 
 export interface WorkerOptions {
   environment: NodeJS.ProcessEnv
@@ -50,14 +52,17 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.log(`ftm worker: run ${contract.runId} has no manifest for ${contract.quarter} partition ${contract.partition}.`, 'error')
     return ExitCode.usage
   }
+  const lease = await leasePartition(storage, contract, record, options)
+  if (typeof lease === 'number') return lease
   const previous = await readProgress(storage, contract.runId, contract.quarter, contract.partition)
   const writer = await ParquetWriter.open()
-  const checkpoints = new PartitionCheckpoints(storage, writer, contract.runId, contract.quarter, contract.partition)
-  // One stop signal for SIGTERM/SIGINT and Spot notices.
+  const checkpoints = new PartitionCheckpoints(storage, writer, contract.runId, contract.quarter, contract.partition, () => lease.confirm())
+  // One stop signal for SIGTERM/SIGINT, Spot notices and a lease found lost.
   const stop = new AbortController()
   const forwardStop = (): void => stop.abort()
   options.signal.addEventListener('abort', forwardStop, {once: true})
   if (options.signal.aborted) stop.abort()
+  lease.keepRenewed(() => stop.abort(), options.log)
   let stopSpotWatch = (): void => {}
   let reporter: ProgressReporter | undefined
   let source: TranscriptSource | undefined
@@ -102,10 +107,17 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     const measures = embedder ? await loadMeasures(record.config.pipeline.measures ?? {...defaultMeasures, enabled: false}, embedder) : undefined
     const namer = remaining.length > 0 ? createTopicNamer(record.config.llm, {storage, environment: options.environment, log: options.log}) : undefined
     const outcome = await processFirms({record, contract, remaining, source, embedder, measures, namer, checkpoints, reporter, signal: stop.signal, log: options.log})
+    lease.assertHeld()
     await reporter.phase(outcome.phase, {exitCode: outcome.exitCode, reason: outcome.reason})
     options.log(`ftm worker: ${outcome.phase}${outcome.reason ? `: ${outcome.reason}` : ''}`, outcome.exitCode === ExitCode.ok ? 'info' : outcome.exitCode === ExitCode.terminated ? 'warn' : 'error')
     return outcome.exitCode
   } catch (error) {
+    if (error instanceof LeaseLostError) {
+      options.log(`ftm worker: stopped: ${error.message}`)
+      // Taken over: the progress file is the new holder's now.
+      if (!error.takenOver) await reporter?.phase('failed', {exitCode: error.exitCode, reason: error.message}).catch(() => undefined)
+      return error.exitCode
+    }
     const outcome = classifyWorkerError(error)
     const reason = isUserError(error) ? `${error.message} ${error.hint}` : errorMessage(error)
     options.log(`ftm worker: ${outcome.phase}: ${outcome.exitCode === ExitCode.failed ? ((error as Error).stack ?? reason) : reason}`, outcome.exitCode === ExitCode.terminated ? 'warn' : 'error')
@@ -116,6 +128,33 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     options.signal.removeEventListener('abort', forwardStop)
     await source?.close()
     await writer.close()
+    await lease.release().catch((error: unknown) => options.log(`ftm worker: could not release the partition lease (${errorMessage(error)}); it expires by itself`))
+  }
+}
+
+/**
+ * Takes the partition's lease before anything is read or cleaned, waiting for a live holder as configured; an exit
+ * code instead when the partition stays held (4), the wait was stopped (143) or storage failed.
+ */
+async function leasePartition(storage: Storage, contract: WorkerContract, record: RunRecord, options: WorkerOptions): Promise<PartitionLease | number> {
+  const settings = {...defaultLeaseSettings, ...record.config.worker}
+  try {
+    const lease = await takePartitionLease(storage, partitionLeasePrefix(contract.runId, contract.quarter, contract.partition), settings, {
+      signal: options.signal,
+      log: options.log,
+      environment: options.environment,
+    })
+    if (lease) return lease
+    options.log('ftm worker: stopped while waiting for the partition lease; nothing was done')
+    return ExitCode.terminated
+  } catch (error) {
+    if (error instanceof PartitionBusyError) {
+      options.log(`ftm worker: ${contract.quarter} partition ${contract.partition}: ${error.message}`)
+      return error.exitCode
+    }
+    const outcome = classifyWorkerError(error)
+    options.log(`ftm worker: could not take the partition lease: ${errorMessage(error)}`)
+    return outcome.exitCode
   }
 }
 

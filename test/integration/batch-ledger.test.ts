@@ -1,3 +1,5 @@
+import {readFileSync, rmSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {DetachedRunResult, RunResult} from '../../src/commands/run.js'
 import type {RunStatusReport} from '../../src/core/run/run-status.js'
@@ -79,6 +81,46 @@ describe('a Batch run judged by its data (issue 19)', () => {
     expect(again.exitCode, again.stdout + again.stderr).toBe(0)
     expect(parseJson<RunResult>(again).status).toBe('succeeded')
     expect(submitCalls()).toBe(before + 1)
+    expectFirmsOnce(await countRows(root, runId), firmIds.length)
+  })
+
+  it('a chain with one failed partition: the resume submits that partition and the unrun rest of its chain, never the done one', async () => {
+    // Given a --parallel 1 chain of three partitions whose middle one fails (its manifest is missing when it starts),
+    // so the last fails unrun with Batch's "Dependent Job failed"
+    await setup('ftm-pipeline:test')
+    const {file, firmIds} = sampleSubset({firms: 6, quarters: [quarter]})
+    const root = temporaryFolder()
+    const paced = ['--set', `llm.baseUrl=${llm.url}`, '--set', 'llm.model=pace', '--checkpoint-interval', '1']
+    const detached = await cli(['run', '--source', file, '--root', root, '--partitions', '3', '--parallel', '1', ...paced, ...batchFlags(), '--detach', '--json'])
+    expect(detached.exitCode, detached.stderr).toBe(0)
+    const {runId} = parseJson<DetachedRunResult>(detached)
+    const manifest = path.join(root, 'runs', runId, 'manifests', quarter, 'part-00001.json')
+    const saved = readFileSync(manifest, 'utf8')
+    rmSync(manifest)
+    const settled = async (): Promise<RunStatusReport> => parseJson<RunStatusReport>(await cli(['status', runId, '--root', root, '--json']))
+    const ended = (status: RunStatusReport): boolean => status.partitions.every((partition) => partition.phase === 'failed' || partition.phase === 'succeeded')
+    let report = await settled()
+    while (!ended(report)) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      report = await settled()
+    }
+    expect(report.partitions.map((partition) => partition.phase)).toEqual(['succeeded', 'failed', 'failed'])
+    expect(report.partitions[2]!.reason).toContain('Dependent Job failed')
+    const submits = submitCalls()
+
+    // When the manifest is back and the run is resumed
+    writeFileSync(manifest, saved)
+    const resumed = await cli(['run', '--resume', runId, '--root', root, '--json'])
+
+    // Then only partitions 1 and 2 were submitted (a chain of two), partition 0 ran once, and every firm is there once
+    expect(resumed.exitCode, resumed.stdout + resumed.stderr).toBe(0)
+    expect(parseJson<RunResult>(resumed).status).toBe('succeeded')
+    expect(submitCalls()).toBe(submits + 2)
+    expect(fake.calls.slice(-40).filter((call) => call.operation === 'SubmitJob').map((call) => call.body.jobName)).toEqual([
+      `ftm-${runId}-${quarter}-p00001`,
+      `ftm-${runId}-${quarter}-p00002`,
+    ])
+    expect(readPartitionProgress(root, quarter, 0)).toMatchObject({phase: 'done', attempt: 1})
     expectFirmsOnce(await countRows(root, runId), firmIds.length)
   })
 })

@@ -3,7 +3,7 @@ import type {InspectResult} from '../../src/commands/inspect.js'
 import {parseJson, runCli} from './cli.js'
 
 /** Rows and distinct keys per table of a run (optionally one quarter), through `ftm inspect --sql`. */
-export async function countRows(root: string, runId: string, quarter?: string): Promise<Record<string, string>> {
+export async function countRows(root: string, runId: string, quarter?: string, environment?: NodeJS.ProcessEnv): Promise<Record<string, string>> {
   const where = quarter ? `WHERE quarter = '${quarter}'` : ''
   const sql = `SELECT
       (SELECT count(*) FROM firms ${where}) AS firm_rows,
@@ -13,7 +13,7 @@ export async function countRows(root: string, runId: string, quarter?: string): 
       (SELECT count(*) FROM sentences ${where}) AS sentence_rows,
       (SELECT count(DISTINCT (firm_id, sentence_index)) FROM sentences ${where}) AS sentences,
       (SELECT coalesce(sum(n_sentences), 0) FROM firms ${where}) AS sentences_counted`
-  const result = await runCli(['inspect', '--root', root, '--run', runId, '--sql', sql, '--json'])
+  const result = await runCli(['inspect', '--root', root, '--run', runId, '--sql', sql, '--json'], {environment})
   return parseJson<InspectResult>(result).query!.rows[0] as Record<string, string>
 }
 

@@ -24,6 +24,8 @@ export const workerSchema = z.strictObject({
   spotPollSeconds: z.number().min(0.05).max(60).describe('seconds between Spot notice polls'),
   maxCallCharacters: positiveInteger.describe('calls with more text than this fail as bad_transcript'),
   progressIntervalSeconds: z.number().min(0).max(600).describe('least seconds between progress-file writes (commits and phase changes always write)'),
+  leaseExpirySeconds: z.number().min(0.05).max(3600).describe("seconds a worker's partition lease lasts unless renewed (renewed every third of it and at each commit); a killed worker's partition is taken over after this"),
+  leaseWaitSeconds: z.number().min(0).max(86_400).describe('seconds a worker waits for a partition whose lease another live worker holds, before it exits 4 without touching it'),
 })
 
 /** The per-firm topic model. Defaults were chosen on the hand-written quality corpus (issue 17, docs/decisions.md). */
@@ -111,6 +113,8 @@ export const defaultConfig: Config = {
     spotPollSeconds: 5,
     maxCallCharacters: 2_000_000,
     progressIntervalSeconds: 1,
+    leaseExpirySeconds: 90,
+    leaseWaitSeconds: 300,
   },
   pipeline: {
     minSentences: 12,

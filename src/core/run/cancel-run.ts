@@ -5,6 +5,7 @@ import {poll} from '../poll.js'
 import {readRunRecord, type RunRecord, type RunStatus, writeRunRecord} from '../run-record.js'
 import type {Storage} from '../../storage/storage.js'
 import {isMonitorAlive, readMonitorLease} from './monitor-lease.js'
+import {withFoundJobs} from './partition-ledger.js'
 import {signalProcess} from './process-liveness.js'
 import {jobStates, runExecutor, themesJobStates} from './run-status.js'
 
@@ -75,11 +76,13 @@ async function cancelMap(
   if (lease && isMonitorAlive(lease) === undefined && !executor.capabilities.remote) {
     throw new UserError(`Run ${runId} is watched by process ${lease.pid} on ${lease.host}, another machine.`, `Run \`ftm cancel ${runId}\` on ${lease.host}.`)
   }
-  await executor.cancel(record.jobs)
+  // Jobs the record misses (Batch finds them by name: a crash between SubmitJob and the record write) stop too.
+  const targets = await withFoundJobs(executor, record)
+  await executor.cancel(targets)
   if (!wait) return {runId, status: record.status, alreadyFinished: false, via: 'executor'}
   // A detached executor's backend settles pending jobs itself; elsewhere nothing starts them without a monitor.
   const settled = (phase: JobPhase): boolean => (executor.capabilities.detached ? isFinished(phase) : phase !== 'running')
-  await poll(async () => (await executor.status(record.jobs)).every((state) => settled(state.phase)), pollOptions)
+  await poll(async () => (targets.length === 0 ? [] : await executor.status(targets)).every((state) => settled(state.phase)), pollOptions)
   const latest = await readRunRecord(storage, runId)
   if (latest.status === 'running') {
     const states = await jobStates(latest, getExecutor)

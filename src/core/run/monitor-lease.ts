@@ -1,5 +1,6 @@
 import {hostname} from 'node:os'
 import {UserError} from '../../base/errors.js'
+import {latestClaim, numberedClaimKey, takeClaim} from '../../storage/numbered-claims.js'
 import {readJson, type Storage, writeJson} from '../../storage/storage.js'
 import {isRecordedProcessAlive} from './process-liveness.js'
 
@@ -23,10 +24,6 @@ export function monitorClaimsPrefix(runId: string): string {
   return `runs/${runId}/monitor/claim-`
 }
 
-function claimKey(runId: string, generation: number): string {
-  return `${monitorClaimsPrefix(runId)}${String(generation).padStart(6, '0')}.json`
-}
-
 /**
  * Makes this process the run's monitor, atomically: it takes the next claim number with a create-if-absent write,
  * so of two `ftm run --resume` started at the same moment exactly one proceeds. The other, and any process that
@@ -38,8 +35,8 @@ export async function claimMonitorLease(storage: Storage, runId: string): Promis
   const previous = await readMonitorLease(storage, runId)
   const spawnedForIt = previous !== undefined && isThisProcess(previous)
   const lease: MonitorLease = {host: hostname(), pid: process.pid, startedAt: new Date().toISOString(), detached: spawnedForIt && previous.detached, logFile: spawnedForIt ? previous.logFile : undefined}
-  if (!(await storage.createIfAbsent(claimKey(runId, generation), `${JSON.stringify(lease, null, 2)}\n`))) {
-    const winner = await readJson<MonitorLease>(storage, claimKey(runId, generation))
+  if (!(await takeClaim(storage, monitorClaimsPrefix(runId), generation, lease))) {
+    const winner = await readJson<MonitorLease>(storage, numberedClaimKey(monitorClaimsPrefix(runId), generation))
     throw monitorBusy(runId, winner)
   }
   await writeJson(storage, monitorLeaseKey(runId), lease)
@@ -52,11 +49,10 @@ export async function claimMonitorLease(storage: Storage, runId: string): Promis
  * to be gone, as before claims existed.
  */
 export async function refuseLiveMonitor(storage: Storage, runId: string): Promise<number> {
-  const claims = await storage.list(monitorClaimsPrefix(runId))
-  if (claims.length === 0) return -1
-  const latest = await readJson<MonitorLease>(storage, claims.at(-1)!)
-  if (latest && !isThisProcess(latest) && isMonitorAlive(latest)) throw monitorBusy(runId, latest)
-  return claimGeneration(claims.at(-1)!)
+  const latest = await latestClaim<MonitorLease>(storage, monitorClaimsPrefix(runId))
+  if (!latest) return -1
+  if (latest.value && !isThisProcess(latest.value) && isMonitorAlive(latest.value)) throw monitorBusy(runId, latest.value)
+  return latest.generation
 }
 
 /** The run's monitor lease, if one was ever written. */
@@ -67,10 +63,6 @@ export async function readMonitorLease(storage: Storage, runId: string): Promise
 /** True / false when the monitor's liveness can be told from here (same host); undefined otherwise or without a lease. */
 export function isMonitorAlive(lease: MonitorLease | undefined): boolean | undefined {
   return lease ? isRecordedProcessAlive(lease) : undefined
-}
-
-function claimGeneration(key: string): number {
-  return Number(/claim-(\d+)\.json$/.exec(key)?.[1] ?? -1)
 }
 
 function isThisProcess(lease: MonitorLease): boolean {

@@ -20,12 +20,14 @@ export interface PartitionLedger {
 
 /**
  * Reads a run's ledger: each partition's committed firms (from the data) against its manifest, and the live state
- * of every job the run record knows (asked of the executor). A run that never committed anything reads no Parquet.
+ * of every job the run record knows (asked of the executor) and, with `findJobs` (a resume), of the jobs the
+ * executor finds by name that the record misses. A run that never committed anything reads no Parquet.
  */
-export async function readPartitionLedger(storage: Storage, executor: Executor, record: RunRecord, jobs: PartitionJob[]): Promise<PartitionLedger> {
+export async function readPartitionLedger(storage: Storage, executor: Executor, record: RunRecord, jobs: PartitionJob[], options: {findJobs?: boolean} = {}): Promise<PartitionLedger> {
+  const known = options.findJobs ? await withFoundJobs(executor, record) : record.jobs
   const [committed, states] = await Promise.all([
     readCommittedFirms(storage, record.id, jobs),
-    record.jobs.length > 0 ? executor.status(record.jobs) : Promise.resolve([] as JobState[]),
+    known.length > 0 ? executor.status(known) : Promise.resolve([] as JobState[]),
   ])
   const liveOf = new Map<string, JobHandle>()
   const recordedOf = new Map<string, JobHandle>()
@@ -50,6 +52,17 @@ export async function readPartitionLedger(storage: Storage, executor: Executor, 
     else if (!covered && liveOf.has(key)) ledger.runningHandles.push(liveOf.get(key)!)
   }
   return ledger
+}
+
+/**
+ * The record's handles and, before them, those the executor finds by name that the record misses (so a partition's
+ * recorded handle wins where both exist).
+ */
+export async function withFoundJobs(executor: Executor, record: RunRecord): Promise<JobHandle[]> {
+  if (!executor.findJobs) return record.jobs
+  const recorded = new Set(record.jobs.map((handle) => handle.id))
+  const found = (await executor.findJobs(record)).filter((handle) => !recorded.has(handle.id))
+  return [...found, ...record.jobs]
 }
 
 /**

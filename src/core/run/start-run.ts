@@ -145,7 +145,8 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   await claimMonitorLease(storage, record.id)
   options.onStart?.(record)
   // The ledger: partitions done (by their committed firms) or still running are never submitted again.
-  const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record))
+  // A resume also asks the executor for jobs the record misses (Batch: by name), e.g. after a crash mid-submission.
+  const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record), {findJobs: !options.prepared})
   // Where jobs go on without the CLI (Batch) a running job is only watched. Elsewhere its worker was left by a killed
   // monitor: the executor is handed the partition and waits for that worker inside its --parallel limit (the process
   // executor) or refuses to start beside it (Docker), never starting a second one.

@@ -32,6 +32,23 @@ describe('AWS call policy: retries with backoff, then a message naming the servi
     expect(tries).toBe(3)
   })
 
+  it('asks beforeRetry before each retry and takes its answer instead of sending the call again', async () => {
+    let sent = 0
+    const asked: unknown[] = []
+    const beforeRetry = async (operation: string): Promise<unknown> => {
+      asked.push(operation)
+      return asked.length === 2 ? {jobId: 'created-before-the-500'} : undefined
+    }
+    const answer = await installed({attempts: 5, beforeRetry})(async () => {
+      sent++
+      throw awsError('ServerException', 500)
+    })
+    // Sent once, retried once after "not found", then found: the job is not submitted a third time
+    expect(sent).toBe(2)
+    expect(asked).toEqual(['SubmitJob', 'SubmitJob'])
+    expect(answer).toEqual({output: {jobId: 'created-before-the-500'}, response: undefined})
+  })
+
   it('gives up after its tries with a user-facing message, and does not retry a refused request', async () => {
     let tries = 0
     const failing = installed()(async () => {
