@@ -1,5 +1,4 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../core/config/load-config.js'
 import {checkMeasureFiles} from '../pipeline/measures/load-measures.js'
 import {exitCodeHelp} from '../base/exit-codes.js'
 import {executorNames, executorRegistry} from '../core/executor-registry.js'
@@ -10,7 +9,7 @@ import {themesAfterRun} from '../core/run/themes-step.js'
 import {type DryRun, dryRunSubmission} from '../core/dry-run.js'
 import type {RunSummary} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
-import {FtmCommand} from '../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../ui/base-command.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
 import {configFlags} from '../ui/common-flags.js'
 import {refuseFlagsIgnoredOnResume, runFlagsAsConfig} from '../ui/run-flags.js'
@@ -80,8 +79,7 @@ ${exitCodeHelp()}`
     }
     try {
       if (flags.resume) refuseFlagsIgnoredOnResume(flags)
-      const {config, warnings} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
-      for (const warning of warnings) callbacks.onWarning(warning)
+      const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
       // Lexicon and taxonomy files are read and checked before a run is planned (a resumed run checked them then).
       if (!flags.resume) await checkMeasureFiles(config.pipeline.measures)
       if (flags['dry-run']) {

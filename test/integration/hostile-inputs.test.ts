@@ -57,6 +57,17 @@ describe('hostile inputs at the command line', () => {
     expect(result.stderr).toContain('did you mean FTM_LLM__BASE_URL?')
   })
 
+  it('every command that loads the config warns about an unknown FTM_* variable once, on stderr, never in --json stdout', async () => {
+    const root = temporaryFolder()
+    const warning = 'FTM_PARALEL is not one ftm reads and is ignored; did you mean FTM_PARALLEL?'
+    for (const args of [['config', 'show', '--json'], ['runs', '--root', root, '--json'], ['plan', '--source', headerOnly, '--root', root, '--json']]) {
+      const result = await runCli(args, {environment: {FTM_PARALEL: '3'}})
+      expect(result.stderr.split(warning).length - 1, `ftm ${args.join(' ')}: ${result.stderr}`).toBe(1)
+      expect(result.stdout).not.toContain('is not one ftm reads')
+      expect(() => JSON.parse(result.stdout), result.stdout).not.toThrow()
+    }
+  })
+
   it('an S3 command prints no AWS SDK Node-version notice, and an unreachable S3 is exit 75 after the retries', async () => {
     const environment = {FTM_S3_ENDPOINT: 'http://127.0.0.1:9', FTM_S3_MAX_ATTEMPTS: '1', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test'}
     const result = await runCli(['runs', '--root', 's3://ftm-bucket/out'], {environment})

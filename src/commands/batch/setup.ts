@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../core/config/load-config.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags} from '../../ui/common-flags.js'
 
 export default class BatchSetup extends FtmCommand {
@@ -34,7 +33,7 @@ what is wrong with them is listed (exit code 1). --dry-run prints the requests a
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(BatchSetup)
-    const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
+    const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
     const {setupBatch} = await import('../../../executors/batch/setup.js')
     const list = (text: string | undefined): string[] => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean)
     const outcome = await setupBatch({

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../core/config/load-config.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImageBuild extends FtmCommand {
@@ -27,7 +26,7 @@ current build (run \`npm run build\` first); it is tagged by a hash of that cont
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(ImageBuild)
-    const {config} = loadConfig({configFile: flags.config})
+    const {config} = loadCommandConfig({configFile: flags.config})
     const {DockerClient} = await import('../../../executors/docker/docker-client.js')
     const {buildImage} = await import('../../../executors/docker/image-build.js')
     const client = DockerClient.connect({host: flags.host ?? config.docker.host, sshKey: flags['ssh-key'] ?? config.docker.sshKey})

@@ -1,6 +1,5 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../core/config/load-config.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImagePush extends FtmCommand {
@@ -22,7 +21,7 @@ FTM_REGISTRY_PASSWORD (for ECR: $(aws ecr get-login-password --region <region>))
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(ImagePush)
-    const {config} = loadConfig({configFile: flags.config})
+    const {config} = loadCommandConfig({configFile: flags.config})
     const {DockerClient} = await import('../../../executors/docker/docker-client.js')
     const {pushImage} = await import('../../../executors/docker/image-build.js')
     const client = DockerClient.connect({host: flags.host ?? config.docker.host, sshKey: flags['ssh-key'] ?? config.docker.sshKey})
