@@ -122,7 +122,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   const record = await readRunRecord(storage, options.runId)
   // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
   await refuseLiveMonitor(storage, record.id)
-  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint)
+  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint, options.environment)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
