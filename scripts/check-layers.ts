@@ -45,6 +45,7 @@ export const allowedCrossings: AllowedCrossing[] = [
   {from: /^src\/pipeline\//, to: /^src\/inspect\/committed-files\.ts$/, why: 'the themes step reads which chunks are committed as readers do'},
   {from: /^src\/inspect\//, to: /^src\/pipeline\/output\//, why: 'the views read the tables the pipeline writes, by their columns'},
   {from: /^src\/core\/run\/committed-firms\.ts$/, to: /^src\/pipeline\/output\/parquet-writer\.ts$/, dynamicOnly: true, why: "a run's ledger reads the committed firm ids with the pipeline's own Parquet reader, loaded only when there are chunks"},
+  {from: /^src\/core\/run\/retry-failed\.ts$/, to: /^src\/pipeline\/output\/parquet-writer\.ts$/, dynamicOnly: true, why: '--retry-failed rewrites committed firms chunks with the pipeline\'s own Parquet writer, loaded only when there are chunks'},
 ]
 
 /** The layer of a repository path: a folder under src/, or executors, fakes, bench, test. */

@@ -104,11 +104,8 @@ export class ProcessExecutor implements Executor {
       await poll(async () => !isProcessAlive(job.adoptedPid!), {interval: 200})
       job.adoptedPid = undefined
     }
-    const before = await readRecordedWorker(this.context.storage, handle)
-    if (before.progress?.phase === 'done' && before.progress.exitCode === ExitCode.ok) {
-      job.state = {...stateFromRecord(handle, before), backendStatus: 'done in an earlier attempt'}
-      return
-    }
+    // No shortcut on a progress file that says done: the core's ledger submits only partitions whose committed firms
+    // do not cover their manifest (e.g. after `--retry-failed` uncommitted some), and those need a worker.
     if (job.cancelRequested) {
       job.state = {handle, phase: 'cancelled', reason: 'cancelled'}
       return

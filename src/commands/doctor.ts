@@ -1,7 +1,6 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../core/config/load-config.js'
 import {ExitCode, exitCodeHelp} from '../base/exit-codes.js'
-import {FtmCommand} from '../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../ui/base-command.js'
 import {configFlags} from '../ui/common-flags.js'
 
 export default class Doctor extends FtmCommand {
@@ -30,7 +29,7 @@ ${exitCodeHelp({0: 'every check passed', 1: 'a check failed (each failure says i
   async run(): Promise<unknown> {
     const {flags} = await this.parse(Doctor)
     const docker = Object.fromEntries(Object.entries({image: flags.image, gpus: flags.gpus, host: flags.host, sshKey: flags['ssh-key']}).filter(([, value]) => value !== undefined))
-    const {config} = loadConfig({configFile: flags.config, flags: {values: {docker}, names: {'docker.image': '--image', 'docker.gpus': '--gpus', 'docker.host': '--host', 'docker.sshKey': '--ssh-key'}}})
+    const {config} = loadCommandConfig({configFile: flags.config, flags: {values: {docker}, names: {'docker.image': '--image', 'docker.gpus': '--gpus', 'docker.host': '--host', 'docker.sshKey': '--ssh-key'}}})
     const {diagnose} = await import('../../executors/docker/diagnose.js')
     const result = await diagnose(config.docker, {clean: flags.clean})
     if (!this.jsonEnabled()) {

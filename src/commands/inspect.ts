@@ -1,7 +1,6 @@
 import {writeFileSync} from 'node:fs'
 import {assertKnownFirm, assertKnownQuarter, assertKnownRun} from '../inspect/check-selection.js'
 import {Args, Flags} from '@oclif/core'
-import {loadConfig} from '../core/config/load-config.js'
 import {UserError} from '../base/errors.js'
 import {exitCodeHelp} from '../base/exit-codes.js'
 import {assertRunId} from '../core/run-id.js'
@@ -12,7 +11,7 @@ import {writeHtmlReport} from '../inspect/report/write-report.js'
 import {summarizeRun, type RunSummary} from '../inspect/summarize-run.js'
 import {type Parameter, ResultViews, viewCatalog} from '../inspect/views.js'
 import {openStorage} from '../storage/open-storage.js'
-import {FtmCommand} from '../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../ui/base-command.js'
 import {formatSummary, summaryFileText} from '../ui/format-summary.js'
 import {formatRows, rowsAsObjects} from '../ui/format-table.js'
 import {configFlags} from '../ui/common-flags.js'
@@ -57,7 +56,7 @@ ${exitCodeHelp({0: 'results shown or written', 1: 'unexpected failure (a bug in 
 
   async run(): Promise<InspectResult> {
     const {args, flags} = await this.parse(Inspect)
-    const {config} = loadConfig({configFile: flags.config, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
+    const {config} = loadCommandConfig({configFile: flags.config, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
     const storage = openStorage(config.root)
     const format = resolveOutputFormat(flags.format, flags.output)
     const runId = flags.run ? assertRunId(flags.run) : await latestRunId(storage)

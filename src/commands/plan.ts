@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../core/config/load-config.js'
 import {estimatePlan, type MeasuredRun, type PlanEstimate} from '../core/estimate/plan-estimate.js'
 import {planLayout} from '../core/estimate/plan-layout.js'
 import {exitCodeHelp} from '../base/exit-codes.js'
 import {parseQuarters} from '../base/quarter.js'
 import {readRunRecord} from '../core/run-record.js'
 import {openStorage} from '../storage/open-storage.js'
-import {FtmCommand} from '../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../ui/base-command.js'
 import {configFlags, rootFlag} from '../ui/common-flags.js'
 import {formatPlanEstimate} from '../ui/format-estimate.js'
 
@@ -41,7 +40,7 @@ ${exitCodeHelp({0: 'plan shown', 1: '-'})}`
     if (flags.quarters !== undefined) values.quarters = parseQuarters(flags.quarters)
     if (flags.parallel !== undefined) values.parallel = flags.parallel
     if (flags.partitions !== undefined) values.partitions = flags.partitions
-    const {config} = loadConfig({
+    const {config} = loadCommandConfig({
       configFile: flags.config,
       profile: flags.profile,
       assignments: flags.set,

@@ -1,15 +1,15 @@
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../core/config/load-config.js'
 import {checkMeasureFiles} from '../pipeline/measures/load-measures.js'
 import {exitCodeHelp} from '../base/exit-codes.js'
 import {executorNames, executorRegistry} from '../core/executor-registry.js'
 import {assertRunId} from '../core/run-id.js'
+import {failureKinds, type ReleasedFailures} from '../core/run/retry-failed.js'
 import {resumeRun, type RunOutcome, startRun} from '../core/run/start-run.js'
 import {themesAfterRun} from '../core/run/themes-step.js'
 import {type DryRun, dryRunSubmission} from '../core/dry-run.js'
 import type {RunSummary} from '../inspect/summarize-run.js'
 import {openStorage} from '../storage/open-storage.js'
-import {FtmCommand} from '../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../ui/base-command.js'
 import {ProgressDisplay} from '../ui/progress-display.js'
 import {configFlags} from '../ui/common-flags.js'
 import {refuseFlagsIgnoredOnResume, runFlagsAsConfig} from '../ui/run-flags.js'
@@ -25,6 +25,7 @@ ${exitCodeHelp()}`
     '<%= config.bin %> <%= command.id %> --source fixtures/sample/transcripts.csv --parallel 2',
     '<%= config.bin %> <%= command.id %> --source calls.csv --quarters 2023Q1..2024Q4 --root ./out',
     '<%= config.bin %> <%= command.id %> --resume 20261128-143205-7f3a --root ./out',
+    '<%= config.bin %> <%= command.id %> --resume 20261128-143205-7f3a --root ./out --retry-failed',
   ]
 
   static override flags = {
@@ -39,6 +40,11 @@ ${exitCodeHelp()}`
     set: Flags.string({description: 'any configuration value, e.g. --set pipeline.hdbscan.minClusterSize=8', multiple: true}),
     config: configFlags.config,
     resume: Flags.string({description: 'continue an earlier run by id: committed firms are skipped; its source, quarters, partitions and executor are the recorded ones (--parallel may change)'}),
+    'retry-failed': Flags.boolean({
+      description: `with --resume: redo the firms committed as failed, of every error kind (${failureKinds.join(', ')}) unless --retry-kind narrows it; without it a resume keeps them failed`,
+      dependsOn: ['resume'],
+    }),
+    'retry-kind': Flags.string({description: 'with --retry-failed: redo only failed firms of this error kind (repeatable)', options: [...failureKinds], multiple: true, dependsOn: ['retry-failed']}),
     detach: Flags.boolean({description: 'return at once with the run id; the run goes on in the background (see ftm status, logs, cancel)'}),
     'dry-run': Flags.boolean({description: 'print the requests the executor would send (batch: SubmitJob payloads), send nothing'}),
     profile: configFlags.profile,
@@ -68,11 +74,11 @@ ${exitCodeHelp()}`
       },
       onUpdate: (view: Parameters<ProgressDisplay['update']>[0]) => display.update(view),
       onWarning: (message: string) => display.note(`Warning: ${message}`),
+      onNote: (message: string) => display.note(message),
     }
     try {
       if (flags.resume) refuseFlagsIgnoredOnResume(flags)
-      const {config, warnings} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
-      for (const warning of warnings) callbacks.onWarning(warning)
+      const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set, flags: runFlagsAsConfig(flags)})
       // Lexicon and taxonomy files are read and checked before a run is planned (a resumed run checked them then).
       if (!flags.resume) await checkMeasureFiles(config.pipeline.measures)
       if (flags['dry-run']) {
@@ -81,7 +87,14 @@ ${exitCodeHelp()}`
         return dryRun
       }
       const outcome: RunOutcome = flags.resume !== undefined // --resume '' is a mistake, not a new run
-        ? await resumeRun({...callbacks, root: config.root, runId: assertRunId(flags.resume), parallel: flags.parallel === undefined ? undefined : config.parallel, detach: flags.detach})
+        ? await resumeRun({
+            ...callbacks,
+            root: config.root,
+            runId: assertRunId(flags.resume),
+            parallel: flags.parallel === undefined ? undefined : config.parallel,
+            detach: flags.detach,
+            retryFailed: flags['retry-failed'] ? {kinds: flags['retry-kind']} : undefined,
+          })
         : await startRun({...callbacks, config, detach: flags.detach})
       display.finish()
       await themesAfterRun(outcome, process.env)
@@ -89,7 +102,15 @@ ${exitCodeHelp()}`
       const summary = await summarize(outcome)
       if (!this.jsonEnabled()) this.printSummary(outcome, summary)
       process.exitCode = outcome.exitCode
-      return {runId: outcome.record.id, status: outcome.record.status, root: outcome.record.root, reason: outcome.record.reason, summary, interruptions: spotReclaims(outcome)}
+      return {
+        runId: outcome.record.id,
+        status: outcome.record.status,
+        root: outcome.record.root,
+        reason: outcome.record.reason,
+        summary,
+        interruptions: spotReclaims(outcome),
+        ...(outcome.retried ? {retried: outcome.retried} : {}),
+      }
     } finally {
       process.off('SIGINT', interrupt)
       process.off('SIGTERM', interrupt)
@@ -131,6 +152,8 @@ export interface RunResult {
   summary: RunSummary
   /** Attempts lost to Spot reclaims, per partition that had any (Batch). */
   interruptions: SpotReclaims[]
+  /** With --retry-failed: the failed firms given back to the workers. */
+  retried?: ReleasedFailures
 }
 
 /** How many attempts of one partition a Spot reclaim ended. */

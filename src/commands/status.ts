@@ -38,7 +38,8 @@ ${exitCodeHelp({0: 'status shown', 1: '-'})}`
       const abort = new AbortController()
       const stop = (): void => abort.abort()
       process.once('SIGINT', stop)
-      await watchRun(storage, runId, {onUpdate: (view) => display.update(view), signal: abort.signal}).finally(() => process.off('SIGINT', stop))
+      const onRetry = (message: string): void => void process.stderr.write(`Warning: ${message}\n`)
+      await watchRun(storage, runId, {onUpdate: (view) => display.update(view), signal: abort.signal, onRetry}).finally(() => process.off('SIGINT', stop))
       display.finish()
     }
     const report = await readRunStatus(storage, runId)

@@ -3,7 +3,7 @@ import {UserError} from '../base/errors.js'
 import type {FirmRef} from './firm-ref.js'
 import type {Quarter} from '../base/quarter.js'
 import {cachedFile} from '../storage/local-cache.js'
-import {S3Storage} from '../storage/s3-storage.js'
+import {type ObjectInfo, S3Storage} from '../storage/s3-storage.js'
 import type {FirmTranscript, TranscriptSource} from './transcript-source.js'
 
 /**
@@ -41,14 +41,27 @@ export class RemoteFileSource implements TranscriptSource {
   }
 
   private async fetch(): Promise<TranscriptSource> {
-    const slash = this.uri.lastIndexOf('/')
-    const folder = this.uri.slice(0, slash)
-    const storage = new S3Storage(folder, s3SettingsFromEnvironment(process.env))
-    const key = this.uri.slice(slash + 1)
+    const {storage, key} = sourceObject(this.uri)
     if (!(await storage.describe(key))) {
       throw new UserError(`The source file ${this.uri} does not exist.`, 'Check the bucket and key, and that the AWS credentials here may read it.')
     }
     const {file} = await cachedFile(storage, key)
     return this.open(file)
+  }
+}
+
+/** The bucket folder and key of an `s3://bucket/path/calls.csv` source. */
+function sourceObject(uri: string, environment: NodeJS.ProcessEnv = process.env): {storage: S3Storage; key: string} {
+  const slash = uri.lastIndexOf('/')
+  return {storage: new S3Storage(uri.slice(0, slash), s3SettingsFromEnvironment(environment)), key: uri.slice(slash + 1)}
+}
+
+/** The S3 object a source names: its size, ETag and last write (one HeadObject), or undefined when it is gone. */
+export async function describeSourceObject(uri: string, environment: NodeJS.ProcessEnv = process.env): Promise<ObjectInfo | undefined> {
+  const {storage, key} = sourceObject(uri, environment)
+  try {
+    return await storage.describe(key)
+  } finally {
+    await storage.close()
   }
 }

@@ -15,6 +15,8 @@ export interface ObjectInfo {
   key: string
   size: number
   etag: string
+  /** When the object was last written (HeadObject's LastModified), where the call returns it. */
+  lastModified?: string
 }
 
 /** The SDK, loaded on first use so that commands on local storage never load it (it costs ~0.4 s per start). */
@@ -141,7 +143,7 @@ export class S3Storage implements Storage {
     const {client, sdk} = await this.connect()
     try {
       const head = await client.send(new sdk.HeadObjectCommand({Bucket: this.bucket, Key: this.objectKey(key)}))
-      return {key, size: head.ContentLength ?? 0, etag: head.ETag ?? ''}
+      return {key, size: head.ContentLength ?? 0, etag: head.ETag ?? '', lastModified: head.LastModified?.toISOString()}
     } catch (error) {
       if (isMissingObject(error)) return undefined
       throw explainS3Error(error, 'read', this.location(key))

@@ -3,6 +3,22 @@ import {closestMatch} from '../base/closest-match.js'
 import {explainEdgeError} from '../base/edge-errors.js'
 import {errorMessage, isUserError, UserError} from '../base/errors.js'
 import {ExitCode} from '../base/exit-codes.js'
+import {loadConfig, type LoadConfigOptions, type ResolvedConfig} from '../core/config/load-config.js'
+
+let environmentWarned = false
+
+/**
+ * Loads the configuration for a command: the one place that prints its warnings (an unknown `FTM_*` variable and the
+ * closest known name), once per process, on stderr, so `--json` output stays clean.
+ */
+export function loadCommandConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+  const resolved = loadConfig(options)
+  if (!environmentWarned) {
+    environmentWarned = true
+    for (const warning of resolved.warnings) process.stderr.write(`Warning: ${warning}\n`)
+  }
+  return resolved
+}
 
 /** The base of every ftm command: --json, and errors that say what to do instead of stack traces. */
 export abstract class FtmCommand extends Command {

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {UserError} from '../base/errors.js'
-import {loadConfig} from '../core/config/load-config.js'
+import {loadCommandConfig} from './base-command.js'
 
 /** Flags that choose the configuration, shared by the commands that read it. */
 export const configFlags = {
@@ -37,7 +37,7 @@ export const latestFlag = {
 
 /** The storage root the flags, config file, profile and environment resolve to. */
 export function rootFromFlags(flags: {root?: string; config?: string; profile?: string}): string {
-  const {config} = loadConfig({configFile: flags.config, profile: flags.profile, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
+  const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, flags: {values: flags.root ? {root: flags.root} : {}, names: {root: '--root'}}})
   return config.root
 }
 

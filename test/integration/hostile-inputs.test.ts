@@ -1,5 +1,7 @@
-import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import {parse} from 'csv-parse/sync'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {type CliResult, runCli} from '../support/cli.js'
 import {FakeChatServer} from '../../fakes/fake-chat-server.js'
@@ -34,6 +36,62 @@ describe('hostile inputs at the command line', () => {
     expectClearRefusal(await runCli(['run', '--source', headerOnly, '--root', temporaryFolder()]), /has no rows/)
   })
 
+  it('Latin-1 bytes in a CSV are a warning with counts and lines, and --encoding latin1 reads them', async () => {
+    const {file} = sampleSubset({firms: 1, quarters: ['2024Q1']})
+    // Two components get a Latin-1 é (0xE9), which is not UTF-8.
+    const lines = readFileSync(file, 'latin1').split('\n')
+    const rowsWithThe = lines.map((line, index) => (index > 0 && /^\d+,/.test(line) && line.includes(' the ') ? index : -1)).filter((index) => index > 0)
+    for (const index of rowsWithThe.slice(0, 2)) lines[index] = lines[index]!.replace(/ the /, ' caf\u00e9 the ')
+    writeFileSync(file, Buffer.from(lines.join('\n'), 'latin1'))
+    const utf8 = await runCli(['run', '--source', file, '--root', temporaryFolder()])
+    expect(utf8.exitCode, utf8.stderr).toBe(0)
+    expect(utf8.stderr).toMatch(/2 components with bytes that are not UTF-8, read as \uFFFD \(line \d+: transcript \d+ component \d+; line \d+: /)
+    expect(utf8.stderr).toContain('pass --encoding latin1')
+    const latin1 = await runCli(['run', '--source', file, '--root', temporaryFolder(), '--encoding', 'latin1'])
+    expect(latin1.exitCode, latin1.stderr).toBe(0)
+    expect(latin1.stderr).not.toContain('not UTF-8')
+  })
+
+  it('a JSONL source with garbage lines skips them with their line numbers and models the rest', async () => {
+    const {file} = sampleSubset({firms: 1, quarters: ['2024Q1']})
+    const rows = parse(readFileSync(file), {columns: true}) as Record<string, string>[]
+    const jsonl = path.join(temporaryFolder(), 'calls.jsonl')
+    const lines = rows.map((row) => JSON.stringify(row))
+    lines.splice(1, 0, '{"companyid": 1, broken')
+    lines.splice(3, 0, 'not json at all')
+    writeFileSync(jsonl, `${lines.join('\n')}\n`)
+    const result = await runCli(['run', '--source', jsonl, '--root', temporaryFolder(), '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(result.stderr).toMatch(/skipped 2 .*line 2.*line 4/)
+    expect(JSON.parse(result.stdout).summary.quarters[0]).toMatchObject({ok: 1, failed: 0})
+  })
+
+  it('a root that cannot be written (a path under a file; chmod 500 does not stop root here) is exit 2, nothing half-written', async () => {
+    const {file} = sampleSubset({firms: 1, quarters: ['2024Q1']})
+    const blocker = path.join(temporaryFolder(), 'not-a-folder')
+    writeFileSync(blocker, 'x')
+    const result = await runCli(['run', '--source', file, '--root', path.join(blocker, 'out')])
+    expectClearRefusal(result, /not-a-folder/)
+    expect(readFileSync(blocker, 'utf8')).toBe('x')
+  })
+
+  it('--parallel 1000 on the process executor is refused with the reason, before a run exists', async () => {
+    const {file} = sampleSubset({firms: 1, quarters: ['2024Q1']})
+    const root = temporaryFolder()
+    expectClearRefusal(await runCli(['run', '--source', file, '--root', root, '--parallel', '1000']), /--parallel 1000/)
+    expect(readdirSync(root)).toEqual([])
+  })
+
+  it('the staging folder a SIGKILLed worker left in the temp folder is removed by the next run', async () => {
+    // A folder named for a process that is gone (pids never reach 2^22 + 1 on Linux).
+    const leftover = path.join(os.tmpdir(), 'ftm-parquet-4194305-hostile')
+    mkdirSync(leftover, {recursive: true})
+    const {file} = sampleSubset({firms: 1, quarters: ['2024Q1']})
+    const result = await runCli(['run', '--source', file, '--root', temporaryFolder()])
+    expect(result.exitCode, result.stderr).toBe(0)
+    expect(existsSync(leftover)).toBe(false)
+  })
+
   it("--resume '' is exit 2 and starts nothing", async () => {
     const root = temporaryFolder()
     expectClearRefusal(await runCli(['run', '--resume', '', '--source', headerOnly, '--root', root]), /"" is not a run id/)
@@ -55,6 +113,17 @@ describe('hostile inputs at the command line', () => {
     const result = await runCli(['run', '--source', headerOnly, '--root', temporaryFolder()], {environment: {FTM_PARALEL: '3', FTM_LLM_BASE_URL: 'http://x/v1'}})
     expect(result.stderr).toContain('FTM_PARALEL is not one ftm reads and is ignored; did you mean FTM_PARALLEL?')
     expect(result.stderr).toContain('did you mean FTM_LLM__BASE_URL?')
+  })
+
+  it('every command that loads the config warns about an unknown FTM_* variable once, on stderr, never in --json stdout', async () => {
+    const root = temporaryFolder()
+    const warning = 'FTM_PARALEL is not one ftm reads and is ignored; did you mean FTM_PARALLEL?'
+    for (const args of [['config', 'show', '--json'], ['runs', '--root', root, '--json'], ['plan', '--source', headerOnly, '--root', root, '--json']]) {
+      const result = await runCli(args, {environment: {FTM_PARALEL: '3'}})
+      expect(result.stderr.split(warning).length - 1, `ftm ${args.join(' ')}: ${result.stderr}`).toBe(1)
+      expect(result.stdout).not.toContain('is not one ftm reads')
+      expect(() => JSON.parse(result.stdout), result.stdout).not.toThrow()
+    }
   })
 
   it('an S3 command prints no AWS SDK Node-version notice, and an unreachable S3 is exit 75 after the retries', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import {afterAll, beforeAll, expect, it} from 'vitest'
 import {decoyMarker} from '../../fixtures/wrds/fixture-sql.js'
 import {isUserError} from '../../src/base/errors.js'
+import {checkSourceUnchanged, fingerprintSource} from '../../src/core/run/source-fingerprint.js'
 import {CsvSource} from '../../src/sources/csv-source.js'
 import {openSource} from '../../src/sources/open-source.js'
 import {parseDatabaseSource} from '../../src/sources/wrds/source-uri.js'
@@ -165,6 +166,29 @@ describeWithService('PostgreSQL', postgresMissing, 'the WRDS source against Post
       expect(tableError.hint).toMatch(/ciq_transcripts/)
     } finally {
       empty.drop()
+    }
+  })
+
+  it("a run's fingerprint of WRDS is per quarter the count of call transcripts and the highest id; a new version stops a resume", async () => {
+    const own = createTestDatabase({loadFixture: true})
+    try {
+      const source = `postgres://${own.host}:${own.port}/${own.database}`
+      const recorded = (await fingerprintSource(source, ['2024Q1', '2024Q2'], login()))!
+      expect(recorded.kind).toBe('database')
+      const quarters = (recorded as {quarters: Record<string, {transcripts: number; latestTranscriptId: string}>}).quarters
+      expect(quarters['2024Q1']!.transcripts).toBeGreaterThan(0)
+      await expect(checkSourceUnchanged('r', source, recorded, login())).resolves.toBeUndefined()
+      // When WRDS publishes a corrected version of a call in 2024Q1 (a new transcript id)
+      psql(own.url, `INSERT INTO ciq.wrds_transcript_detail (companyid, companyname, keydevid, transcriptid, mostimportantdateutc, keydeveventtypeid, transcriptpresentationtypeid)
+        SELECT companyid, companyname, keydevid, 999999999, mostimportantdateutc, keydeveventtypeid, 5 FROM ciq.wrds_transcript_detail
+        WHERE keydeveventtypeid = 48 AND mostimportantdateutc >= '2024-01-01' AND mostimportantdateutc < '2024-04-01' LIMIT 1`)
+      const refused = (await checkSourceUnchanged('r', source, recorded, login()).catch((error: unknown) => error)) as Error & {hint: string; exitCode: number}
+      expect(refused.exitCode).toBe(2)
+      expect(refused.message).toContain(`2024Q1 had ${quarters['2024Q1']!.transcripts} earnings-call transcripts up to id ${quarters['2024Q1']!.latestTranscriptId}, now ${quarters['2024Q1']!.transcripts + 1} up to id 999999999`)
+      expect(refused.message).not.toContain('2024Q2')
+      expect(refused.hint).toContain('Start a new run')
+    } finally {
+      own.drop()
     }
   })
 })

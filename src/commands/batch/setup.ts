@@ -1,7 +1,6 @@
 import {exitCodeHelp} from '../../base/exit-codes.js'
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../core/config/load-config.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags} from '../../ui/common-flags.js'
 
 export default class BatchSetup extends FtmCommand {
@@ -33,7 +32,7 @@ ${exitCodeHelp({0: 'job definition registered (or unchanged) and the queue is us
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(BatchSetup)
-    const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
+    const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
     const {setupBatch} = await import('../../../executors/batch/setup.js')
     const list = (text: string | undefined): string[] => (text ?? '').split(',').map((item) => item.trim()).filter(Boolean)
     const outcome = await setupBatch({

@@ -1,7 +1,6 @@
-import {loadConfig} from '../../core/config/load-config.js'
 import {type ConfigReport, describeConfig} from '../../core/config/describe-config.js'
 import {exitCodeHelp} from '../../base/exit-codes.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags, rootFlag} from '../../ui/common-flags.js'
 import {cellText, formatTable} from '../../ui/format-table.js'
 
@@ -18,7 +17,7 @@ ${exitCodeHelp({0: 'configuration shown', 1: '-'})}`
 
   async run(): Promise<ConfigReport> {
     const {flags} = await this.parse(ConfigShow)
-    const resolved = loadConfig({
+    const resolved = loadCommandConfig({
       configFile: flags.config,
       profile: flags.profile,
       assignments: flags.set,

@@ -1,7 +1,6 @@
 import {exitCodeHelp} from '../../base/exit-codes.js'
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../core/config/load-config.js'
-import {FtmCommand} from '../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../ui/base-command.js'
 import {configFlags} from '../../ui/common-flags.js'
 
 export default class ImageBuild extends FtmCommand {
@@ -28,7 +27,7 @@ ${exitCodeHelp({0: 'image built (or reused)', 1: 'the build failed', 130: '-'})}
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(ImageBuild)
-    const {config} = loadConfig({configFile: flags.config})
+    const {config} = loadCommandConfig({configFile: flags.config})
     const {DockerClient} = await import('../../../executors/docker/docker-client.js')
     const {buildImage} = await import('../../../executors/docker/image-build.js')
     const client = DockerClient.connect({host: flags.host ?? config.docker.host, sshKey: flags['ssh-key'] ?? config.docker.sshKey})

@@ -18,12 +18,13 @@ export function monitorLogKey(runId: string): string {
  * runs/<id>/logs/monitor.log) that feeds the executor's queue and keeps the run record, so the CLI can return at
  * once and the workers outlive it. Records the new process as the run's monitor before returning.
  */
-export async function spawnDetachedMonitor(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv): Promise<MonitorLease> {
+export async function spawnDetachedMonitor(storage: Storage, record: RunRecord, environment: NodeJS.ProcessEnv, options: {retryFailed?: {kinds?: string[]}} = {}): Promise<MonitorLease> {
   const key = monitorLogKey(record.id)
   const logFile = storage.localPath(key) ?? path.join(os.tmpdir(), 'ftm-logs', ...key.split('/'))
   mkdirSync(path.dirname(logFile), {recursive: true})
   const output = openSync(logFile, 'a')
-  const command = cliInvocation(['run', '--resume', record.id, '--root', record.root])
+  const retry = options.retryFailed ? ['--retry-failed', ...(options.retryFailed.kinds ?? []).flatMap((kind) => ['--retry-kind', kind])] : []
+  const command = cliInvocation(['run', '--resume', record.id, '--root', record.root, ...retry])
   try {
     const child = spawn(command.file, command.arguments, {detached: true, stdio: ['ignore', output, output], env: environment, cwd: process.cwd()})
     child.unref()

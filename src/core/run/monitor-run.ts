@@ -49,7 +49,7 @@ export async function monitorRun(options: MonitorOptions): Promise<RunView> {
   let view: RunView = {runId: options.runId, partitions: [], finished: false}
   await poll(
     async () => {
-      view = await observeWithRetry(options)
+      view = await lookWithRetry(() => observeRun(options), options, 'ftm run')
       options.onUpdate(view)
       return view.finished
     },
@@ -58,11 +58,15 @@ export async function monitorRun(options: MonitorOptions): Promise<RunView> {
   return view
 }
 
-async function observeWithRetry(options: MonitorOptions): Promise<RunView> {
+/**
+ * One look at a run, a transient fault of storage or the executor retried within the budget; past it, a user error
+ * (exit 75) saying that the workers still run and how to follow them. `who` names the watcher in the message.
+ */
+export async function lookWithRetry<T>(look: () => Promise<T>, options: Pick<MonitorOptions, 'runId' | 'retryBudgetMs' | 'root' | 'onRetry' | 'clock' | 'signal'>, who: string): Promise<T> {
   const budgetMs = options.retryBudgetMs ?? 60_000
   let tries = 1
   try {
-    return await withRetry(() => observeRun(options), {
+    return await withRetry(look, {
       attempts: Number.MAX_SAFE_INTEGER,
       baseDelayMs: 500,
       maxDelayMs: 10_000,
@@ -79,7 +83,7 @@ async function observeWithRetry(options: MonitorOptions): Promise<RunView> {
     if (found.kind === 'unknown') throw error
     const root = options.root ? ` --root ${options.root}` : ''
     throw new UserError(
-      `ftm run stopped watching run ${options.runId}: ${errorMessage(error)}${found.code ? ` (${found.code})` : ''}${found.kind === 'transient' ? ` after ${tries} tries over ${Math.round(budgetMs / 1000)} s` : ''}. Its workers are still running.`,
+      `${who} stopped watching run ${options.runId}: ${errorMessage(error)}${found.code ? ` (${found.code})` : ''}${found.kind === 'transient' ? ` after ${tries} tries over ${Math.round(budgetMs / 1000)} s` : ''}. Its workers are still running.`,
       `Follow them with \`ftm status ${options.runId} --watch${root}\`, or take over watching with \`ftm run --resume ${options.runId}${root}\` once storage answers again.`,
       {cause: error, exitCode: found.kind === 'transient' ? ExitCode.transient : ExitCode.usage},
     )

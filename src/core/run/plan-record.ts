@@ -34,7 +34,7 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
     ftmVersion,
     root: storage.uri,
     source: config.source!,
-    sourceFingerprint: await fingerprintSource(config.source!),
+    sourceFingerprint: await fingerprintSource(config.source!, plan.quarters.map((entry) => entry.quarter)),
     plan: plan.quarters,
     config,
     executor: {name: options.executorName, parallel: config.parallel},

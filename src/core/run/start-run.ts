@@ -15,6 +15,7 @@ import {monitorRun, type RunView} from './monitor-run.js'
 import {partitionReason} from './partition-reason.js'
 import {judgeByCommittedFirms, readPartitionLedger} from './partition-ledger.js'
 import {partitionJobs, planRecord} from './plan-record.js'
+import {describeReleased, type ReleasedFailures, releaseFailedFirms} from './retry-failed.js'
 import {checkSourceUnchanged} from './source-fingerprint.js'
 
 export interface RunCallbacks {
@@ -23,6 +24,8 @@ export interface RunCallbacks {
   onUpdate?: (view: RunView) => void
   /** Input the source skipped while planning (malformed rows, duplicate components). */
   onWarning?: (message: string) => void
+  /** Something the user should know that is not a problem (e.g. how many failed firms are retried). */
+  onNote?: (message: string) => void
 }
 
 export interface StartRunOptions extends RunCallbacks {
@@ -42,6 +45,8 @@ export interface ResumeRunOptions extends RunCallbacks {
   parallel?: number
   /** Continue in a detached monitor process and return at once. */
   detach?: boolean
+  /** Redo the firms committed as failed (`--retry-failed`): all of them, or those of some error kinds. */
+  retryFailed?: {kinds?: string[]}
   signal?: AbortSignal
   environment?: NodeJS.ProcessEnv
 }
@@ -52,6 +57,8 @@ export interface RunOutcome {
   exitCode: number
   /** Set when the run was detached: the monitor process that carries it on, if the executor needs one. */
   detached?: {monitor?: MonitorLease}
+  /** What `--retry-failed` gave back to the workers. */
+  retried?: ReleasedFailures
 }
 
 /** Plans a run, writes its manifests and record, runs its partitions on the chosen executor and waits for them. */
@@ -115,7 +122,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   const record = await readRunRecord(storage, options.runId)
   // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
   await refuseLiveMonitor(storage, record.id)
-  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint)
+  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint, options.environment)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
@@ -124,7 +131,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   if (options.detach) {
     await writeRunRecord(storage, record)
     options.onStart?.(record)
-    const monitor = await spawnDetachedMonitor(storage, record, options.environment ?? process.env)
+    const monitor = await spawnDetachedMonitor(storage, record, options.environment ?? process.env, {retryFailed: options.retryFailed})
     return {record, view: {runId: record.id, partitions: [], finished: false}, exitCode: ExitCode.ok, detached: {monitor}}
   }
   return execute(storage, executor, record, options)
@@ -140,13 +147,20 @@ async function recordJobs(storage: Storage, record: RunRecord, earlier: readonly
   await writeRunRecord(storage, record)
 }
 
-async function execute(storage: Storage, executor: Executor, record: RunRecord, options: RunCallbacks & {signal?: AbortSignal; prepared?: boolean}): Promise<RunOutcome> {
+type ExecuteOptions = RunCallbacks & {signal?: AbortSignal; prepared?: boolean; retryFailed?: ResumeRunOptions['retryFailed']}
+
+async function execute(storage: Storage, executor: Executor, record: RunRecord, options: ExecuteOptions): Promise<RunOutcome> {
   // Atomic: of two `ftm run --resume` at the same moment exactly one gets past this line.
   await claimMonitorLease(storage, record.id)
   options.onStart?.(record)
   // The ledger: partitions done (by their committed firms) or still running are never submitted again.
   // A resume also asks the executor for jobs the record misses (Batch: by name), e.g. after a crash mid-submission.
-  const ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record), {findJobs: !options.prepared})
+  let ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record), {findJobs: !options.prepared})
+  let retried: ReleasedFailures | undefined
+  if (options.retryFailed) {
+    retried = await retryFailedFirms(storage, record, ledger, options)
+    if (retried.firms > 0) ledger = await readPartitionLedger(storage, executor, record, partitionJobs(storage, record), {findJobs: !options.prepared})
+  }
   // Where jobs go on without the CLI (Batch) a running job is only watched. Elsewhere its worker was left by a killed
   // monitor: the executor is handed the partition and waits for that worker inside its --parallel limit (the process
   // executor) or refuses to start beside it (Docker), never starting a second one.
@@ -204,7 +218,24 @@ async function execute(storage: Storage, executor: Executor, record: RunRecord, 
   await writeRunRecord(storage, record)
   const labelsFailed = unnamed !== undefined && record.config.llm.whenAllFallback === 'fail'
   const exitCode = record.status === 'succeeded' && !labelsFailed ? ExitCode.ok : record.status === 'cancelled' ? ExitCode.interrupted : ExitCode.failed
-  return {record, view, exitCode}
+  return {record, view, exitCode, retried}
+}
+
+/**
+ * Gives the failed firms of every partition without a live job back to the workers (under this monitor's claim, so
+ * no other monitor submits meanwhile); a partition still running keeps its failures, and the note says so.
+ */
+async function retryFailedFirms(storage: Storage, record: RunRecord, ledger: Awaited<ReturnType<typeof readPartitionLedger>>, options: ExecuteOptions): Promise<ReleasedFailures> {
+  const idle = [...ledger.done, ...ledger.toStart]
+  const kinds = options.retryFailed?.kinds?.length ? options.retryFailed.kinds : undefined
+  const released = await releaseFailedFirms(storage, record.id, idle, kinds)
+  const scope = kinds ? ` of kind ${kinds.join(', ')}` : ''
+  options.onNote?.(released.firms > 0 ? `Retrying ${describeReleased(released)} in ${released.partitions.length} partition(s).` : `No failed firms${scope} to retry in run ${record.id}.`)
+  if (ledger.running.length > 0) {
+    const running = ledger.running.map((job) => `${job.quarter} partition ${job.partition}`).join(', ')
+    options.onWarning?.(`${running} still running: its failed firms are not retried; run \`ftm run --resume ${record.id} --retry-failed\` again once it has finished.`)
+  }
+  return released
 }
 
 function byPartition(a: JobHandle, b: JobHandle): number {

@@ -79,11 +79,31 @@ export class ParquetWriter {
     return reader.getRowObjectsJS().map((row) => String(row.value))
   }
 
+  /** Reads some columns of one Parquet file as text (null stays null), row by row. */
+  async readTextColumns(file: string, names: readonly string[]): Promise<Record<string, string | null>[]> {
+    const select = names.map((name) => `CAST("${name}" AS VARCHAR) AS "${name}"`).join(', ')
+    const reader = await this.connection.runAndReadAll(`SELECT ${select} FROM read_parquet(${quoted(file)})`)
+    return reader.getRowObjectsJS().map((row) => Object.fromEntries(names.map((name) => [name, row[name] === null || row[name] === undefined ? null : String(row[name])])))
+  }
+
+  /** Copies a Parquet file without the rows whose column holds one of some values (same columns, same types); returns the new file. */
+  async copyWithout(file: string, column: string, values: readonly string[], fileName: string): Promise<string> {
+    const target = path.join(this.staging, fileName)
+    const list = values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ')
+    const where = values.length > 0 ? ` WHERE CAST("${column}" AS VARCHAR) NOT IN (${list})` : ''
+    await this.connection.run(`COPY (SELECT * FROM read_parquet(${quoted(file)})${where}) TO ${quoted(target)} (FORMAT parquet, COMPRESSION zstd)`)
+    return target
+  }
+
   /** Stops DuckDB and removes the staging folder. */
   async close(): Promise<void> {
     this.connection.closeSync()
     await rm(this.staging, {recursive: true, force: true})
   }
+}
+
+function quoted(file: string): string {
+  return `'${file.replaceAll("'", "''")}'`
 }
 
 type Appender = Awaited<ReturnType<DuckDBConnection['createAppender']>>

@@ -40,6 +40,18 @@ export function firmCallQuery(schema: string): string {
     ORDER BY c.componentorder`
 }
 
+/**
+ * What a run's fingerprint of the database keeps per quarter: how many earnings-call transcripts (every version) have
+ * a call date in [$1, $2), and the highest transcript id among them. WRDS publishes a corrected call as a new
+ * transcript (a higher id), so a new or withdrawn version changes one of the two. One aggregate over the detail table.
+ */
+export function quarterFingerprintQuery(schema: string): string {
+  return `
+    SELECT count(*)::text AS transcripts, coalesce(max(d.transcriptid), 0)::bigint::text AS latest_transcript_id
+    FROM ${schema}.wrds_transcript_detail d
+    WHERE d.keydeveventtypeid = ${earningsCall} AND d.mostimportantdateutc >= $1 AND d.mostimportantdateutc < $2`
+}
+
 /** The first day of a quarter and of the next one, as ISO dates: the half-open range of its call dates. */
 export function quarterRange(quarter: string): [string, string] {
   const year = Number(quarter.slice(0, 4))

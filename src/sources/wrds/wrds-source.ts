@@ -5,7 +5,7 @@ import type {Quarter} from '../../base/quarter.js'
 import type {FirmTranscript, SourceScope, TranscriptSource} from '../transcript-source.js'
 import {resolveCredentials} from './credentials.js'
 import {explainDatabaseError, isTransientDatabaseError} from './database-errors.js'
-import {firmCallQuery, firmsQuery, quarterRange} from './transcript-queries.js'
+import {firmCallQuery, firmsQuery, quarterFingerprintQuery, quarterRange} from './transcript-queries.js'
 
 /** Attempts per query when the connection fails transiently, with doubling waits from one second. */
 const attempts = 4
@@ -39,6 +39,16 @@ export class WrdsSource implements TranscriptSource {
       .filter((row) => !this.scope.firmIds || this.scope.firmIds.has(row.firm_id))
       .map((row) => ({id: row.firm_id, name: row.firm_name ?? ''}))
       .sort((a, b) => compareFirmIds(a.id, b.id))
+  }
+
+  /** Per quarter: the count of earnings-call transcripts and the highest transcript id (what a resume compares). */
+  async fingerprint(quarters: readonly Quarter[]): Promise<Record<Quarter, {transcripts: number; latestTranscriptId: string}>> {
+    const result: Record<Quarter, {transcripts: number; latestTranscriptId: string}> = {}
+    for (const quarter of quarters) {
+      const [row] = await this.query<{transcripts: string; latest_transcript_id: string}>(quarterFingerprintQuery(this.settings.schema), quarterRange(quarter))
+      result[quarter] = {transcripts: Number(row?.transcripts ?? 0), latestTranscriptId: row?.latest_transcript_id ?? '0'}
+    }
+    return result
   }
 
   async fetchFirm(firmId: string, quarter: Quarter): Promise<FirmTranscript | undefined> {

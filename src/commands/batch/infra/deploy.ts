@@ -1,8 +1,8 @@
 import {exitCodeHelp} from '../../../base/exit-codes.js'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {configFileName, loadConfig} from '../../../core/config/load-config.js'
-import {FtmCommand} from '../../../ui/base-command.js'
+import {configFileName} from '../../../core/config/load-config.js'
+import {FtmCommand, loadCommandConfig} from '../../../ui/base-command.js'
 import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraDeploy extends FtmCommand {
@@ -24,7 +24,7 @@ ${exitCodeHelp({0: 'deployed and the outputs written (or the commands printed)',
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(BatchInfraDeploy)
-    const resolved = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
+    const resolved = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
     const {config} = resolved
     const {synthesizeBatchStack} = await import('../../../../executors/batch/infra/synthesize.js')
     const {deployCommands, deployWithCdk, findCdk, hasAwsCredentials} = await import('../../../../executors/batch/infra/deploy.js')

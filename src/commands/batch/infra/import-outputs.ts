@@ -2,9 +2,9 @@ import {exitCodeHelp} from '../../../base/exit-codes.js'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import {Args, Flags} from '@oclif/core'
-import {configFileName, loadConfig} from '../../../core/config/load-config.js'
+import {configFileName} from '../../../core/config/load-config.js'
 import {UserError} from '../../../base/errors.js'
-import {FtmCommand} from '../../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../../ui/base-command.js'
 
 export default class BatchInfraImportOutputs extends FtmCommand {
   static override summary = "Write the deployed stack's outputs (queue, job definition, image, roles, logs, root) into ftm.config.json."
@@ -35,10 +35,10 @@ ${exitCodeHelp({0: 'outputs written into ftm.config.json', 1: '-', 130: '-'})}`
     }
     const {configValuesOf, parseStackOutputs, writeConfigValues} = await import('../../../../executors/batch/infra/outputs.js')
     const values = configValuesOf(parseStackOutputs(text, args.file))
-    const file = flags.config ? path.resolve(flags.config) : (loadConfig({}).configFile ?? path.resolve(configFileName))
+    const file = flags.config ? path.resolve(flags.config) : (loadCommandConfig({}).configFile ?? path.resolve(configFileName))
     writeConfigValues(file, values, flags.profile)
     // The file must still load: a bad value would otherwise surface at the next run.
-    loadConfig({configFile: file, profile: flags.profile})
+    loadCommandConfig({configFile: file, profile: flags.profile})
     if (!this.jsonEnabled()) {
       this.log(`Wrote into ${file}${flags.profile ? ` (profile ${flags.profile})` : ''}:`)
       for (const [key, value] of Object.entries(values)) this.log(`  ${key} = ${value}`)

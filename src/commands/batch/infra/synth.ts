@@ -1,8 +1,7 @@
 import {exitCodeHelp} from '../../../base/exit-codes.js'
 import path from 'node:path'
 import {Flags} from '@oclif/core'
-import {loadConfig} from '../../../core/config/load-config.js'
-import {FtmCommand} from '../../../ui/base-command.js'
+import {FtmCommand, loadCommandConfig} from '../../../ui/base-command.js'
 import {configFlags} from '../../../ui/common-flags.js'
 
 export default class BatchInfraSynth extends FtmCommand {
@@ -27,7 +26,7 @@ ${exitCodeHelp({0: 'template written', 1: '-', 130: '-'})}`
 
   async run(): Promise<unknown> {
     const {flags} = await this.parse(BatchInfraSynth)
-    const {config} = loadConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
+    const {config} = loadCommandConfig({configFile: flags.config, profile: flags.profile, assignments: flags.set})
     const {synthesizeBatchStack} = await import('../../../../executors/batch/infra/synthesize.js')
     const synthesized = synthesizeBatchStack({batch: config.batch, infra: config.infra, dockerImage: config.docker.image, outdir: path.resolve(flags.out)})
     const resources = Object.keys((synthesized.template.Resources ?? {}) as object).length

@@ -3,7 +3,10 @@ import {describe, expect, it} from 'vitest'
 import {isUserError} from '../../../../src/base/errors.js'
 import {checkSourceUnchanged, fingerprintSource} from '../../../../src/core/run/source-fingerprint.js'
 import {resumeRun} from '../../../../src/core/run/start-run.js'
+import {s3SettingsFromEnvironment} from '../../../../src/storage/storage-schema.js'
+import {S3Storage} from '../../../../src/storage/s3-storage.js'
 import {prepareRun} from '../../../support/prepared-run.js'
+import {startS3Server} from '../../../support/s3-server.js'
 import {sampleSubset, temporaryFolder} from '../../../support/sample-subset.js'
 
 describe('source fingerprints', () => {
@@ -35,8 +38,39 @@ describe('source fingerprints', () => {
     await expect(checkSourceUnchanged('r', file, recorded)).rejects.toThrow(/its content differs/)
     appendFileSync(file, 'x')
     await expect(checkSourceUnchanged('r', `${folder}/gone.csv`, recorded)).rejects.toThrow(/it is gone/)
-    // Database and S3 sources carry no fingerprint, and a record without one is not checked.
-    expect(await fingerprintSource('wrds://user@host/db')).toBeUndefined()
+    // A record without one (planned before fingerprints existed) is not checked.
     await expect(checkSourceUnchanged('r', file, undefined)).resolves.toBeUndefined()
+  })
+
+  it('an S3 source keeps the ETag, size and LastModified from HeadObject, and a changed object stops the resume', async () => {
+    const server = await startS3Server(['ftm-test'])
+    // The SDK reads the credentials from the process environment (s3rver's own account).
+    const saved = {AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY}
+    Object.assign(process.env, {AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER'})
+    try {
+      const environment = {...process.env, ...server.environment}
+      const storage = new S3Storage('s3://ftm-test/calls', s3SettingsFromEnvironment(environment))
+      await storage.write('q1.csv', 'companyid,componenttext\n1,hello\n')
+      const source = 's3://ftm-test/calls/q1.csv'
+      const recorded = await fingerprintSource(source, [], environment)
+      expect(recorded).toMatchObject({kind: 's3', size: 32, etag: expect.stringMatching(/^".+"$/), lastModified: expect.stringMatching(/^\d{4}-/)})
+      // The same bytes written again keep the ETag: not a change.
+      await storage.write('q1.csv', 'companyid,componenttext\n1,hello\n')
+      await expect(checkSourceUnchanged('r', source, recorded, environment)).resolves.toBeUndefined()
+      await storage.write('q1.csv', 'companyid,componenttext\n2,hello\n')
+      const refused = (await checkSourceUnchanged('r', source, recorded, environment).catch((error: unknown) => error)) as Error & {hint: string; exitCode: number}
+      expect(refused.exitCode).toBe(2)
+      expect(refused.message).toContain(`The source ${source} changed since run r was planned: its ETag went from ${(recorded as {etag: string}).etag} to`)
+      expect(refused.hint).toContain('Upload the object the run was planned from again')
+      await storage.remove('q1.csv')
+      await expect(checkSourceUnchanged('r', source, recorded, environment)).rejects.toThrow(/it is gone/)
+      await storage.close()
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name]
+        else process.env[name] = value
+      }
+      await server.stop()
+    }
   })
 })
