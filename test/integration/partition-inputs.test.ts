@@ -5,7 +5,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
-import {readRunRecord} from '../../src/core/run-record.js'
+import {readRunRecord, writeRunRecord} from '../../src/core/run-record.js'
 import {LocalStorage} from '../../src/storage/local-storage.js'
 import {parseJson, repositoryRoot, runCli} from '../support/cli.js'
 import {prepareRun} from '../support/prepared-run.js'
@@ -48,6 +48,19 @@ describe('workers read only their partition inputs (issue 22, item 4)', () => {
     expect(await firmCounts(root, record.id)).toEqual({rows: firmIds.length, firms: firmIds.length, ids: firmIds})
     const logs = await runCli(['logs', record.id, '--root', root])
     for (const partition of [0, 1]) expect(logs.stdout).toContain(`reading the partition input runs/${record.id}/inputs/${quarter}/part-0000${partition}.parquet`)
+  })
+
+  it('a run planned before partition inputs existed still resumes: its workers read the source', async () => {
+    const {file, firmIds} = sampleSubset({firms: 4, quarters: [quarter]})
+    const root = temporaryFolder('ftm-inputs-old-')
+    const {storage, record} = await prepareRun({source: file, root, partitions: 2})
+    delete record.partitionInputs
+    await writeRunRecord(storage, record)
+    rmSync(path.join(root, 'runs', record.id, 'inputs'), {recursive: true})
+    const result = await runCli(['run', '--resume', record.id, '--root', root, '--json'])
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0)
+    expect(await firmCounts(root, record.id)).toEqual({rows: firmIds.length, firms: firmIds.length, ids: firmIds})
+    expect((await runCli(['logs', record.id, '--root', root])).stdout).not.toContain('reading the partition input')
   })
 
   it('a resume after the CLI is SIGKILLed mid-run reuses the written inputs unchanged, and every firm is there once', async () => {

@@ -3,16 +3,19 @@ import {describe, expect, it} from 'vitest'
 import {isUserError} from '../../../../src/base/errors.js'
 import {checkSourceUnchanged, fingerprintSource} from '../../../../src/core/run/source-fingerprint.js'
 import {resumeRun} from '../../../../src/core/run/start-run.js'
+import {writeRunRecord} from '../../../../src/core/run-record.js'
 import {prepareRun} from '../../../support/prepared-run.js'
 import {sampleSubset, temporaryFolder} from '../../../support/sample-subset.js'
 
 describe('source fingerprints', () => {
-  it('the run record keeps the source file fingerprint, and a resume stops when the file was truncated, naming the change', async () => {
-    // Given a planned run over a CSV
+  it('the run record keeps the source file fingerprint, and a resume of a run without partition inputs stops when the file was truncated, naming the change', async () => {
+    // Given a planned run over a CSV, recorded as a run from before partition inputs (its workers read the source)
     const {file} = sampleSubset({firms: 3, quarters: ['2024Q1']})
     const root = temporaryFolder()
-    const {record} = await prepareRun({source: file, root})
+    const {storage, record} = await prepareRun({source: file, root})
     expect(record.sourceFingerprint).toMatchObject({size: readFileSync(file).length})
+    delete record.partitionInputs
+    await writeRunRecord(storage, record)
     // When the CSV loses its last rows and the run is resumed
     const original = readFileSync(file)
     writeFileSync(file, original.subarray(0, original.length - 500))
