@@ -7,6 +7,7 @@ import {type RunRecord, type RunStatus, runRecordLocation} from '../run-record.j
 import {openSource} from '../../sources/open-source.js'
 import type {TranscriptSource} from '../../sources/transcript-source.js'
 import type {Storage} from '../../storage/storage.js'
+import {writesPartitionInputs} from './partition-inputs.js'
 import {planRun} from './plan-run.js'
 import {fingerprintSource} from './source-fingerprint.js'
 
@@ -38,6 +39,8 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
     root: storage.uri,
     source: config.source!,
     sourceFingerprint: await fingerprintSource(config.source!),
+    // File sources: createRun writes each partition's input before the record; workers read those, never the source.
+    ...(writesPartitionInputs(config.source!) ? {partitionInputs: true} : {}),
     plan: plan.quarters,
     config,
     executor: {name: options.executorName, parallel: config.parallel},

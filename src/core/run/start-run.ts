@@ -15,7 +15,7 @@ import {monitorRun, type RunView} from './monitor-run.js'
 import {partitionReason} from './partition-reason.js'
 import {judgeByCommittedFirms, readPartitionLedger} from './partition-ledger.js'
 import {openPlanningSource, partitionJobs, planRecord} from './plan-record.js'
-import {checkResumeSource, writePartitionInputs, writesPartitionInputs} from './partition-inputs.js'
+import {checkResumeSource, writePartitionInputs} from './partition-inputs.js'
 
 export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
@@ -95,10 +95,7 @@ export async function createRun(options: {
     await options.beforeWrite?.(record)
     try {
       // Inputs, then manifests, then the record: only a run with a record is ever resumed, so none trusts a half-written input.
-      if (writesPartitionInputs(record.source)) {
-        await writePartitionInputs(storage, source, manifests)
-        record.partitionInputs = true
-      }
+      if (record.partitionInputs) await writePartitionInputs(storage, source, manifests)
       for (const manifest of manifests) await writeManifest(storage, manifest)
       await writeRunRecord(storage, record)
     } catch (error) {
