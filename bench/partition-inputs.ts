@@ -45,6 +45,7 @@ async function plan(source: string, root: string, how: 'old' | 'new'): Promise<P
     else {
       const storage = openStorage(config.root)
       const planned = await planRecord({config, storage, executorName: 'process', status: 'running'})
+      delete planned.record.partitionInputs // as recorded before inputs: its worker parses the source
       for (const manifest of planned.manifests) await writeManifest(storage, manifest)
       await writeRunRecord(storage, planned.record)
       record = planned.record

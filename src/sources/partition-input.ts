@@ -28,6 +28,9 @@ const columns = [
 /** Rows per Parquet row group: a few dozen calls, the most a firm's read decodes beside its own rows. */
 const rowGroupRows = 2048
 
+/** The most memory the writer's DuckDB holds a partition in before it spills to disk. */
+const writerMemoryLimit = '128MB'
+
 /** What one written partition input holds. */
 export interface PartitionInputSummary {
   firms: number
@@ -45,8 +48,9 @@ export class PartitionInputWriter {
   /** Starts DuckDB (one thread) and a staging folder. */
   static async open(): Promise<PartitionInputWriter> {
     const {DuckDBInstance} = await import('@duckdb/node-api')
-    const instance = await DuckDBInstance.create(':memory:', {threads: '1'})
     const staging = await mkdtemp(path.join(os.tmpdir(), 'ftm-inputs-'))
+    // A partition beyond the memory limit spills to the staging folder: the planner holds the parsed source, not it twice.
+    const instance = await DuckDBInstance.create(':memory:', {threads: '1', memory_limit: writerMemoryLimit, temp_directory: staging})
     return new PartitionInputWriter(instance, await instance.connect(), staging)
   }
 
