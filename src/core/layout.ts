@@ -48,6 +48,11 @@ export function manifestKey(runId: string, quarter: Quarter, partition: number):
   return `runs/${runId}/manifests/${quarter}/${partitionName(partition)}.json`
 }
 
+/** The transcripts of one partition, written when the run is planned: its workers read this, never the source. */
+export function partitionInputKey(runId: string, quarter: Quarter, partition: number): string {
+  return `runs/${runId}/inputs/${quarter}/${partitionName(partition)}.parquet`
+}
+
 /** The progress file a worker keeps up to date. */
 export function progressKey(runId: string, quarter: Quarter, partition: number): string {
   return `runs/${runId}/progress/${quarter}/${partitionName(partition)}.json`

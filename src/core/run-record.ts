@@ -37,6 +37,11 @@ export interface RunRecord {
   source: string
   /** The source file as it was when the run was planned; a resume stops when it changed. */
   sourceFingerprint?: SourceFingerprint
+  /**
+   * True when the planner wrote each partition's transcripts under runs/<id>/inputs/ (file sources): its workers read
+   * those and never the source. Absent for database sources (queried per firm) and runs planned before inputs existed.
+   */
+  partitionInputs?: boolean
   plan: QuarterPlan[]
   config: Config
   executor: {name: string; parallel: number}

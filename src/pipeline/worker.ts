@@ -7,7 +7,6 @@ import {readManifest} from '../core/manifest.js'
 import {readProgress} from '../core/progress.js'
 import {withRetry} from '../core/retry.js'
 import {readRunRecord, type RunRecord} from '../core/run-record.js'
-import {openSource} from '../sources/open-source.js'
 import type {TranscriptSource} from '../sources/transcript-source.js'
 import {openStorage} from '../storage/open-storage.js'
 import type {Storage} from '../storage/storage.js'
@@ -25,6 +24,7 @@ import {classifyWorkerError} from './storage-failures.js'
 import {readWorkerContract, type WorkerContract} from '../core/worker-contract.js'
 import {partitionLeasePrefix} from '../core/layout.js'
 import {defaultLeaseSettings, LeaseLostError, PartitionBusyError, type PartitionLease, takePartitionLease} from './partition-lease.js'
+import {openWorkerSource} from './worker-source.js'
 
 export interface WorkerOptions {
   environment: NodeJS.ProcessEnv
@@ -96,12 +96,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
     if (shouldWatchSpot(worker, options.environment)) {
       stopSpotWatch = watchSpotNotice({endpoint: worker.spotEndpoint, intervalMs: worker.spotPollSeconds * 1000, onNotice: () => stop.abort(), log: options.log})
     }
-    source = openSource(record.source, {
-      quarters: new Set([contract.quarter]),
-      firmIds: new Set(remaining.map((firm) => firm.id)),
-      encoding: record.config.sourceEncoding,
-      onWarning: (message) => options.log(`ftm worker: warning: ${message}`, 'warn'),
-    })
+    const firmIds = remaining.map((firm) => firm.id)
+    source = await withRetry(() => openWorkerSource({record, storage, contract, firmIds, log: options.log}), {attempts: worker.retryAttempts, baseDelayMs: worker.retryBaseMs})
     const embedder = remaining.length > 0 ? await loadEmbedder(record) : undefined
     // A run recorded before the measures existed keeps its tables as they were: no measures.
     const measures = embedder ? await loadMeasures(record.config.pipeline.measures ?? {...defaultMeasures, enabled: false}, embedder) : undefined

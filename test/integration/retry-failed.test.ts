@@ -1,6 +1,6 @@
-import {copyFileSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {describe, expect, it, onTestFinished} from 'vitest'
+import {FakeChatServer} from '../../fakes/fake-chat-server.js'
 import {writeTranscriptFiles} from '../../fixtures/generator/index.js'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunStatusReport} from '../../src/core/run/run-status.js'
@@ -12,25 +12,6 @@ import {readPartitionProgress, waitFor} from '../support/wait-for.js'
 
 const quarter = '2024Q1'
 const firmCount = 16
-const keptFirms = 9
-
-/** Keeps the header and the rows of the first `firms` companies in file order: a file cut at a firm's first line. */
-function truncateToFirms(file: string, firms: number): void {
-  const lines = readFileSync(file, 'utf8').split('\n')
-  const seen = new Set<string>()
-  let end = lines.length
-  for (let index = 1; index < lines.length; index++) {
-    // A row starts with companyid, companyname, transcriptid, componentorder; other lines continue a quoted text.
-    const firm = /^(\d+),("[^"]*"|[^,"]*),\d+,\d+,/.exec(lines[index]!)?.[1]
-    if (firm === undefined || seen.has(firm)) continue
-    if (seen.size === firms) {
-      end = index
-      break
-    }
-    seen.add(firm)
-  }
-  writeFileSync(file, `${lines.slice(0, end).join('\n')}\n`)
-}
 
 async function failedFirms(root: string, runId: string): Promise<Record<string, string>[]> {
   const sql = "SELECT error_kind, count(*) AS firms FROM firms WHERE status = 'failed' GROUP BY error_kind ORDER BY error_kind"
@@ -38,25 +19,37 @@ async function failedFirms(root: string, runId: string): Promise<Record<string, 
 }
 
 describe('ftm run --resume --retry-failed', () => {
-  it('redoes the firms a truncated source failed once the file is back, surviving a SIGKILL in the middle of the retry', async () => {
-    // Given a planned two-partition run whose workers ran on a truncated copy of its source
+  it('redoes the firms an LLM outage failed once the endpoint is back, surviving a SIGKILL in the middle of the retry', async () => {
+    // Given a planned two-partition run whose workers ran while its LLM endpoint answered 500 to every request
+    // (llm.onFailure=fail: each firm is committed as failed with llm_error; the breaker is set not to trip)
+    let outage = true
+    const llm = await FakeChatServer.start({slowMs: 700, decide: () => (outage ? 'server-error' : 'slow')})
+    onTestFinished(() => llm.close())
     const data = temporaryFolder('ftm-retry-data-')
     writeTranscriptFiles({firms: firmCount, quarters: [quarter], seed: 31, minSentences: 60, maxSentences: 70}, data)
-    const source = path.join(data, 'transcripts.csv')
-    copyFileSync(source, path.join(data, 'original.csv'))
     const root = temporaryFolder('ftm-retry-root-')
-    const {storage, record} = await prepareRun({source, root, partitions: 2, set: ['worker.checkpointInterval=2', 'worker.progressIntervalSeconds=0']})
-    truncateToFirms(source, keptFirms)
+    const {storage, record} = await prepareRun({
+      source: path.join(data, 'transcripts.csv'),
+      root,
+      partitions: 2,
+      set: [
+        'worker.checkpointInterval=2',
+        'worker.progressIntervalSeconds=0',
+        'worker.breakerConsecutiveFailures=1000',
+        'worker.breakerFailureRate=1',
+        `llm.baseUrl=${llm.url}`,
+        'llm.model=retry',
+        'llm.onFailure=fail',
+        'llm.whenAllFallback=warn',
+        'llm.retries=0',
+      ],
+    })
     for (const partition of [0, 1]) expect((await startWorker(storage, record, quarter, partition)).exitCode).toBe(0)
-    expect(await failedFirms(root, record.id)).toEqual([{error_kind: 'no_transcript', firms: String(firmCount - keptFirms)}])
+    expect(await failedFirms(root, record.id)).toEqual([{error_kind: 'llm_error', firms: String(firmCount)}])
 
-    // A resume on the changed file is refused: the source is not the one the run was planned from
-    const refused = await runCli(['run', '--resume', record.id, '--root', root])
-    expect(refused.exitCode, refused.stderr).toBe(2)
-    expect(refused.stderr).toContain(`The source ${source} changed since run ${record.id} was planned`)
-
-    // When the file is restored and the retry is killed once it has committed some redone firms
-    copyFileSync(path.join(data, 'original.csv'), source)
+    // When the endpoint is back (answering in 0.7 s, so the retry is still at work) and the retry is killed once it
+    // has committed some redone firms
+    outage = false
     const retry = startCli(['run', '--resume', record.id, '--root', root, '--retry-failed'])
     const redoing = await waitFor(() => {
       for (const partition of [0, 1]) {

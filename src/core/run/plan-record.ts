@@ -5,7 +5,9 @@ import {ftmVersion} from '../package-root.js'
 import {newRunId} from '../run-id.js'
 import {type RunRecord, type RunStatus, runRecordLocation} from '../run-record.js'
 import {openSource} from '../../sources/open-source.js'
+import type {TranscriptSource} from '../../sources/transcript-source.js'
 import type {Storage} from '../../storage/storage.js'
+import {writesPartitionInputs} from './partition-inputs.js'
 import {planRun} from './plan-run.js'
 import {fingerprintSource} from './source-fingerprint.js'
 
@@ -16,6 +18,8 @@ export interface PlanRecordOptions {
   status: RunStatus
   now?: Date
   onWarning?: (message: string) => void
+  /** The source to plan from, opened by the caller (who closes it); else the config's source, opened and closed here. */
+  source?: TranscriptSource
 }
 
 /** Plans a new run in memory: its record and its partitions' manifests. Nothing is written. */
@@ -23,8 +27,8 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
   const {config, storage} = options
   const now = options.now ?? new Date()
   const runId = newRunId(now)
-  const source = openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning: options.onWarning, encoding: config.sourceEncoding})
-  const plan = await planRun(runId, config, source).finally(() => source.close())
+  const source = options.source ?? openPlanningSource(config, options.onWarning)
+  const plan = await planRun(runId, config, source).finally(() => (options.source ? undefined : source.close()))
   const record: RunRecord = {
     version: 1,
     id: runId,
@@ -35,12 +39,19 @@ export async function planRecord(options: PlanRecordOptions): Promise<{record: R
     root: storage.uri,
     source: config.source!,
     sourceFingerprint: await fingerprintSource(config.source!, plan.quarters.map((entry) => entry.quarter)),
+    // File sources: createRun writes each partition's input before the record; workers read those, never the source.
+    ...(writesPartitionInputs(config.source!) ? {partitionInputs: true} : {}),
     plan: plan.quarters,
     config,
     executor: {name: options.executorName, parallel: config.parallel},
     jobs: [],
   }
   return {record, manifests: plan.manifests}
+}
+
+/** The run's source as the planner reads it: only the quarters asked for. */
+export function openPlanningSource(config: Config, onWarning?: (message: string) => void): TranscriptSource {
+  return openSource(config.source, {quarters: config.quarters ? new Set(config.quarters) : undefined, onWarning, encoding: config.sourceEncoding})
 }
 
 /** The partitions of a recorded run as jobs for its executor. */

@@ -14,9 +14,9 @@ import {claimMonitorLease, type MonitorLease, refuseLiveMonitor} from './monitor
 import {monitorRun, type RunView} from './monitor-run.js'
 import {partitionReason} from './partition-reason.js'
 import {judgeByCommittedFirms, readPartitionLedger} from './partition-ledger.js'
-import {partitionJobs, planRecord} from './plan-record.js'
+import {openPlanningSource, partitionJobs, planRecord} from './plan-record.js'
+import {checkResumeSource, writePartitionInputs} from './partition-inputs.js'
 import {describeReleased, type ReleasedFailures, releaseFailedFirms} from './retry-failed.js'
-import {checkSourceUnchanged} from './source-fingerprint.js'
 
 export interface RunCallbacks {
   /** The run record exists: its id can be shown. */
@@ -95,17 +95,25 @@ export async function createRun(options: {
   beforeWrite?: (record: RunRecord) => Promise<void>
 }): Promise<{storage: Storage; record: RunRecord}> {
   const storage = options.storage ?? openStorage(options.config.root)
-  const {record, manifests} = await planRecord({...options, storage, status: 'running', now: options.now?.()})
-  await options.beforeWrite?.(record)
+  // The source is read once: the plan and then each partition's input come from the same parsed source.
+  const source = openPlanningSource(options.config, options.onWarning)
   try {
-    for (const manifest of manifests) await writeManifest(storage, manifest)
-    await writeRunRecord(storage, record)
-  } catch (error) {
-    // No half-made run: a full disk or a read-only root must not leave manifests without a run record.
-    await removeRun(storage, record.id)
-    throw explainEdgeError(error, {action: 'write the new run to', location: storage.uri}) ?? error
+    const {record, manifests} = await planRecord({...options, storage, source, status: 'running', now: options.now?.()})
+    await options.beforeWrite?.(record)
+    try {
+      // Inputs, then manifests, then the record: only a run with a record is ever resumed, so none trusts a half-written input.
+      if (record.partitionInputs) await writePartitionInputs(storage, source, manifests)
+      for (const manifest of manifests) await writeManifest(storage, manifest)
+      await writeRunRecord(storage, record)
+    } catch (error) {
+      // No half-made run: a full disk or a read-only root must not leave inputs or manifests without a run record.
+      await removeRun(storage, record.id)
+      throw explainEdgeError(error, {action: 'write the new run to', location: storage.uri}) ?? error
+    }
+    return {storage, record}
+  } finally {
+    await source.close()
   }
-  return {storage, record}
 }
 
 /** Removes what a run that could not be created wrote (best effort: the storage may be what failed). */
@@ -122,7 +130,7 @@ export async function resumeRun(options: ResumeRunOptions): Promise<RunOutcome> 
   const record = await readRunRecord(storage, options.runId)
   // A quick refusal before anything is written; the claim in execute() is what makes two resumes exclusive.
   await refuseLiveMonitor(storage, record.id)
-  await checkSourceUnchanged(record.id, record.source, record.sourceFingerprint, options.environment)
+  await checkResumeSource(record, options.onWarning, options.environment)
   if (options.parallel) record.executor.parallel = options.parallel
   const executor = await createExecutor(record.executor.name, {storage, environment: options.environment})
   record.status = 'running'
