@@ -44,16 +44,17 @@ export function powerTable(b: number): PowerTable {
   return table
 }
 
-/** x^b for x ≥ 0 (zero, subnormal, infinite and NaN x take Math.pow). */
+/** x^b for x ≥ 0 (zero, subnormal, infinite, NaN and negative x take Math.pow). */
 export function tablePower(x: number, table: PowerTable): number {
   bits[0] = x
   const top = words[high]!
-  const field = (top >>> 20) & 0x7ff
-  if (field === 0 || field === 0x7ff || top < 0) return Math.pow(x, table.b)
+  // The biased exponent less one: outside [0, 2046) for zero and subnormals (−1), infinity and NaN (2046) and any
+  // negative x (the sign bit makes it 2047 or more). Kept short: the layout inlines this only within V8's budget.
+  const slot = (top >>> 20) - 1
+  if (slot >>> 0 >= 2046) return Math.pow(x, table.b)
   const cell = (top >>> 12) & 0xff
   // The tables' product does not wait for r, and the cubic is summed as (1 + b·r) + r²·(second + third·r): a
   // shorter chain than Horner's, which matters because the layout waits for each power before its next sample.
-  const tables = table.exponentPowers[field - 1]! * table.cellPowers[cell]!
-  const r = x * table.exponentScales[field - 1]! * table.cellInverses[cell]! - 1
-  return tables * (1 + table.b * r + r * r * (table.second + table.third * r))
+  const r = x * table.exponentScales[slot]! * table.cellInverses[cell]! - 1
+  return table.exponentPowers[slot]! * table.cellPowers[cell]! * (1 + table.b * r + r * r * (table.second + table.third * r))
 }

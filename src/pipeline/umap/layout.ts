@@ -48,8 +48,6 @@ export function layoutEdges(graph: SparseGraph, epochs: number): LayoutEdges {
   return {head, tail, epochsPerSample}
 }
 
-const gradientClip = 4
-
 /** The running state of a layout: the per-edge schedules and the negative-sampling generator's state. */
 export interface LayoutState {
   readonly embedding: Float64Array
@@ -306,6 +304,10 @@ function layoutEpoch10(state: LayoutState, epoch: number): void {
   state.random[0] = random
 }
 
+/**
+ * The gradient clipped to ±4 (umap-learn's clip). Literals, not a constant, keep its bytecode small: V8 inlines the
+ * 20 calls of the 10-d kernel and both powers only while their sizes add up to less than its budget.
+ */
 function clip(gradient: number): number {
-  return gradient > gradientClip ? gradientClip : gradient < -gradientClip ? -gradientClip : gradient
+  return gradient > 4 ? 4 : gradient < -4 ? -4 : gradient
 }
