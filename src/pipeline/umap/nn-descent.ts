@@ -3,7 +3,7 @@
 import {seededRandom} from '../stages/random.js'
 import type {FlatPoints, KnnGraph, RowDistance} from './knn-graph.js'
 
-/** Tuning of the search; defaults follow pynndescent's (candidates per point, stop when few heaps change). */
+/** Tuning of the search (stop when few heaps change, as pynndescent; 15 candidates per point, where it takes up to 60). */
 export interface NnDescentOptions {
   seed: number
   maxIterations?: number
@@ -29,7 +29,9 @@ export function nnDescent(points: FlatPoints, k: number, distance: RowDistance, 
       heap.push(point, other, distance(values, dim, point, other), true)
     }
   }
-  const maxCandidates = Math.min(options.maxCandidates ?? 60, k)
+  // 15 candidates, not pynndescent's min(60, k): a join costs candidates² distances, and on 8,000 topic vectors
+  // (100-d, k = 30) 15 found 99.80% of the exact neighbours against 99.93% with 30, in 24% less CPU.
+  const maxCandidates = Math.min(options.maxCandidates ?? 15, k)
   const fresh = new CandidateLists(n, maxCandidates)
   const stale = new CandidateLists(n, maxCandidates)
   const maxIterations = options.maxIterations ?? Math.max(10, Math.round(Math.log2(n)))

@@ -131,13 +131,13 @@ export function eigenLayout(graph: SparseGraph, dim: number): Float64Array | und
     let dot = 0
     for (let index = 0; index < n; index++) dot += work[index]! * current[index]!
     alpha[step] = dot
-    // Full reorthogonalisation (twice, for stability) against every basis vector so far.
+    // Full reorthogonalisation (twice, for stability) against every basis vector so far (read in place: a
+    // subarray per vector and pass would allocate steps² views).
     for (let pass = 0; pass < 2; pass++) {
-      for (let previous = 0; previous <= step; previous++) {
-        const vector = basis.subarray(previous * n, previous * n + n)
+      for (let offset = 0; offset <= step * n; offset += n) {
         let projection = 0
-        for (let index = 0; index < n; index++) projection += work[index]! * vector[index]!
-        for (let index = 0; index < n; index++) work[index]! -= projection * vector[index]!
+        for (let index = 0; index < n; index++) projection += work[index]! * basis[offset + index]!
+        for (let index = 0; index < n; index++) work[index]! -= projection * basis[offset + index]!
       }
     }
     let norm = 0
@@ -183,11 +183,10 @@ function freshDirection(basis: Float64Array, steps: number, n: number, next: Flo
   const random = seededRandom(steps)
   for (let index = 0; index < n; index++) next[index] = random() - 0.5
   for (let pass = 0; pass < 2; pass++) {
-    for (let previous = 0; previous < steps; previous++) {
-      const vector = basis.subarray(previous * n, previous * n + n)
+    for (let offset = 0; offset < steps * n; offset += n) {
       let projection = 0
-      for (let index = 0; index < n; index++) projection += next[index]! * vector[index]!
-      for (let index = 0; index < n; index++) next[index]! -= projection * vector[index]!
+      for (let index = 0; index < n; index++) projection += next[index]! * basis[offset + index]!
+      for (let index = 0; index < n; index++) next[index]! -= projection * basis[offset + index]!
     }
   }
   let norm = 0
