@@ -14,7 +14,7 @@ export function unknownEnvironmentWarnings(environment: NodeJS.ProcessEnv, alsoK
   const known = [...configLeaves.map((leaf) => leaf.environmentVariable), ...otherVariables, ...alsoKnown]
   const knownSet = new Set(known)
   return Object.keys(environment)
-    .filter((name) => name.startsWith('FTM_') && !knownSet.has(name))
+    .filter((name) => name.startsWith('FTM_') && !name.startsWith('FTM_TEST_') && !knownSet.has(name))
     .sort()
     .map((name) => {
       const closest = closestName(name, known)
