@@ -3,32 +3,29 @@ import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
 import {S3Storage} from '../../src/storage/s3-storage.js'
 import {s3SettingsFromEnvironment} from '../../src/storage/storage-schema.js'
-import {startFakeBatch, type FakeBatch} from '../../fakes/fake-batch/server.js'
+import type {FakeBatch} from '../../fakes/fake-batch/server.js'
 import {parseJson, runCli} from '../support/cli.js'
-import {startS3Server, type S3Server} from '../support/s3-server.js'
-import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
+import {type BatchOnS3, startBatchOnS3} from '../support/batch-on-s3.js'
+import type {S3Server} from '../support/s3-server.js'
+import {sampleSubset} from '../support/sample-subset.js'
 
 const quarter = '2024Q1'
 
 // The ADR's setup with the source on S3 too: a Batch job must download its partition's input, never the whole file.
 describe('AWS Batch with an S3 root: each job reads only its partition input (issue 22, item 4)', () => {
+  let setup: BatchOnS3
   let s3: S3Server
   let fake: FakeBatch
   let environment: Record<string, string>
-  const settings = (): string[] => ['--set', `batch.endpoint=${fake.endpoint}`, '--set', 'worker.spotWatch=off']
+  const settings = (): string[] => setup.settings()
 
   beforeAll(async () => {
-    s3 = await startS3Server(['ftm-batch'])
-    const instance = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FTM_') && !name.startsWith('AWS_')))
-    fake = await startFakeBatch({baseEnvironment: {...instance, ...s3.environment}})
-    environment = {...s3.environment, FTM_CACHE_DIR: temporaryFolder('ftm-cache-')}
+    setup = await startBatchOnS3()
+    ;({s3, fake, environment} = setup)
     Object.assign(process.env, s3.environment) // the test's own S3 client (uploading the source) signs as s3rver's account
-    const setup = await runCli(['batch', 'setup', '--image', 'ftm-pipeline:test', '--create', '--subnets', 's', '--security-groups', 'g', '--instance-role', 'r', ...settings()], {environment})
-    expect(setup.exitCode, setup.stdout + setup.stderr).toBe(0)
   })
   afterAll(async () => {
-    await fake?.close()
-    await s3?.stop()
+    await setup?.close()
   })
 
   it('the planner downloads the source once; each job then downloads only its own partition input', async () => {

@@ -2,32 +2,29 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {InspectResult} from '../../src/commands/inspect.js'
 import type {RunResult} from '../../src/commands/run.js'
 import {parseJson, runCli} from '../support/cli.js'
-import {startFakeBatch, type FakeBatch} from '../../fakes/fake-batch/server.js'
-import {startS3Server, type S3Server} from '../support/s3-server.js'
-import {sampleSubset, temporaryFolder} from '../support/sample-subset.js'
+import type {FakeBatch} from '../../fakes/fake-batch/server.js'
+import {type BatchOnS3, startBatchOnS3} from '../support/batch-on-s3.js'
+import type {S3Server} from '../support/s3-server.js'
+import {sampleSubset} from '../support/sample-subset.js'
 
 const quarter = '2024Q1'
 
 // The ADR's setup: run record, manifests, progress and Parquet on S3 (s3rver), jobs on Batch (the fake, which runs
 // each attempt as an `ftm worker` process that reaches S3 through the instance's environment).
 describe('AWS Batch with storage on S3: cancel a running run, then resume it', () => {
+  let setup: BatchOnS3
   let s3: S3Server
   let fake: FakeBatch
   let environment: Record<string, string>
   const root = 's3://ftm-batch/output'
-  const settings = (): string[] => ['--set', `batch.endpoint=${fake.endpoint}`, '--set', 'worker.spotWatch=off']
+  const settings = (): string[] => setup.settings()
 
   beforeAll(async () => {
-    s3 = await startS3Server(['ftm-batch'])
-    const instance = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('FTM_') && !name.startsWith('AWS_')))
-    fake = await startFakeBatch({baseEnvironment: {...instance, ...s3.environment}})
-    environment = {...s3.environment, FTM_CACHE_DIR: temporaryFolder('ftm-cache-')}
-    const setup = await runCli(['batch', 'setup', '--image', 'ftm-pipeline:test', '--create', '--subnets', 's', '--security-groups', 'g', '--instance-role', 'r', ...settings()], {environment})
-    expect(setup.exitCode, setup.stdout + setup.stderr).toBe(0)
+    setup = await startBatchOnS3()
+    ;({s3, fake, environment} = setup)
   })
   afterAll(async () => {
-    await fake?.close()
-    await s3?.stop()
+    await setup?.close()
   })
 
   it('ftm cancel terminates running jobs (not retried although the worker exits 143); --resume finishes every firm once', async () => {
