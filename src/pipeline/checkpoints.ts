@@ -8,6 +8,8 @@ import type {TableRows} from './output/table-columns.js'
 /** What earlier attempts of a partition committed. */
 export interface Recovered {
   committedFirms: Set<string>
+  /** How many of the committed firms were committed as failed (they count in the partition's failures). */
+  failedFirms: number
   chunksCommitted: number
 }
 
@@ -46,8 +48,12 @@ export class PartitionCheckpoints {
     }
     this.nextChunk = highest + 1
     const files = await Promise.all(committedKeys.map((key) => this.localCopy(key)))
-    const firmIds = await this.writer.readColumn(files, 'firm_id')
-    return {committedFirms: new Set(firmIds), chunksCommitted: committedKeys.length}
+    const rows = await this.writer.readTextColumns(files, ['firm_id', 'status'])
+    return {
+      committedFirms: new Set(rows.map((row) => String(row.firm_id))),
+      failedFirms: rows.filter((row) => row.status === 'failed').length,
+      chunksCommitted: committedKeys.length,
+    }
   }
 
   /** Commits the rows of some finished firms as the next chunk. */

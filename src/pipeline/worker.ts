@@ -79,7 +79,8 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
       firmsTotal: manifest.firms.length,
       firmsResumed: manifest.firms.length - remaining.length,
       firmsProcessed: 0,
-      firmsFailed: 0,
+      // Failures committed by earlier attempts still count: a resumed partition reports all of its failed firms.
+      firmsFailed: recovered.failedFirms,
       firmsCommitted: manifest.firms.length - remaining.length,
       chunksCommitted: recovered.chunksCommitted,
       startedAt,

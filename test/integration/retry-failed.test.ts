@@ -46,6 +46,10 @@ describe('ftm run --resume --retry-failed', () => {
     })
     for (const partition of [0, 1]) expect((await startWorker(storage, record, quarter, partition)).exitCode).toBe(0)
     expect(await failedFirms(root, record.id)).toEqual([{error_kind: 'llm_error', firms: String(firmCount)}])
+    // A plain resume of a partition (a second attempt with nothing left to do) still reports its committed failures
+    expect((await startWorker(storage, record, quarter, 0)).exitCode).toBe(0)
+    const resumedProgress = readPartitionProgress(root, quarter, 0)!
+    expect(resumedProgress).toMatchObject({attempt: 2, firmsProcessed: 0, firmsResumed: resumedProgress.firmsTotal, firmsFailed: resumedProgress.firmsTotal})
 
     // When the endpoint is back (answering in 0.7 s, so the retry is still at work) and the retry is killed once it
     // has committed some redone firms

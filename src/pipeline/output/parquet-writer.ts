@@ -79,10 +79,12 @@ export class ParquetWriter {
     return reader.getRowObjectsJS().map((row) => String(row.value))
   }
 
-  /** Reads some columns of one Parquet file as text (null stays null), row by row. */
-  async readTextColumns(file: string, names: readonly string[]): Promise<Record<string, string | null>[]> {
+  /** Reads some columns of one Parquet file, or of several as one table, as text (null stays null), row by row. */
+  async readTextColumns(file: string | readonly string[], names: readonly string[]): Promise<Record<string, string | null>[]> {
+    const files = typeof file === 'string' ? [file] : file
+    if (files.length === 0) return []
     const select = names.map((name) => `CAST("${name}" AS VARCHAR) AS "${name}"`).join(', ')
-    const reader = await this.connection.runAndReadAll(`SELECT ${select} FROM read_parquet(${quoted(file)})`)
+    const reader = await this.connection.runAndReadAll(`SELECT ${select} FROM read_parquet([${files.map(quoted).join(', ')}])`)
     return reader.getRowObjectsJS().map((row) => Object.fromEntries(names.map((name) => [name, row[name] === null || row[name] === undefined ? null : String(row[name])])))
   }
 

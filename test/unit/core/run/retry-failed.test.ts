@@ -42,11 +42,18 @@ describe('releaseFailedFirms', () => {
 
   const committed = async (): Promise<string[]> => [...(await new PartitionCheckpoints(storage, writer, runId, quarter, 0).recover()).committedFirms].sort()
 
+  it('recovers the failed firms among the committed ones, so a resumed worker reports them', async () => {
+    const recovered = await new PartitionCheckpoints(storage, writer, runId, quarter, 0).recover()
+    expect(recovered).toMatchObject({failedFirms: 3, chunksCommitted: 3})
+    expect(recovered.committedFirms.size).toBe(5)
+  })
+
   it('uncommits only the failed firms of the kinds asked for, keeping every other row of their chunks', async () => {
     const released = await releaseFailedFirms(storage, runId, [{quarter, partition: 0}], ['no_transcript'])
     expect(released).toEqual({firms: 2, kinds: {no_transcript: 2}, partitions: ['2024Q1/0']})
     expect(describeReleased(released)).toBe('2 failed firms (no_transcript 2)')
     expect(await committed()).toEqual(['A', 'C', 'E'])
+    expect((await new PartitionCheckpoints(storage, writer, runId, quarter, 0).recover()).failedFirms).toBe(1)
   })
 
   it('removes a chunk left with no firm, commit marker first, and the next chunk number stays clear of the kept ones', async () => {
