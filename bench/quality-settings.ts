@@ -61,6 +61,10 @@ export function sweepSettings(base: PipelineConfig): [string, PipelineConfig][] 
     ['defaults, merge ≥ 0.4', changed(base, {mergeThreshold: 0.4})],
     ['defaults, no smoothing', changed(base, {smoothWindow: 0})],
     ['defaults, smoothing 3', changed(base, {smoothWindow: 3})],
+    ['defaults, spectral clustering (eigengap), word vectors', changed(base, {clustering: 'spectral'})],
+    ['**spectral-topics profile**: spectral clustering, hybrid, no smoothing', changed(base, {clustering: 'spectral', embedding: {backend: 'hybrid'}, smoothWindow: 0})],
+    ['spectral-topics, with smoothing 2', changed(base, {clustering: 'spectral', embedding: {backend: 'hybrid'}})],
+    ['spectral-topics, 10 neighbours', changed(base, {clustering: 'spectral', embedding: {backend: 'hybrid'}, smoothWindow: 0, spectral: {...base.spectral, neighbours: 10}})],
     ['defaults, no keyword background', changed(base, {keywords: {...base.keywords, background: 0}})],
     ['defaults, keyword background 2', changed(base, {keywords: {...base.keywords, background: 2}})],
   ]

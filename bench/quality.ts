@@ -86,6 +86,8 @@ const settings: [string, PipelineConfig][] = values.sweep
   : [
       ['earlier defaults (word vectors of the raw text, turn context 1 × 0.5, leaf 6/2 fixed, outliers kept, no merging, smoothing or background)', earlierDefaults(defaultConfig.pipeline)],
       ['defaults', defaultConfig.pipeline],
+      // The built-in profile spectral-topics (src/core/config/profiles.ts).
+      ['--profile spectral-topics (spectral clustering by eigengap, hybrid embeddings, no smoothing)', {...defaultConfig.pipeline, clustering: 'spectral', embedding: {...defaultConfig.pipeline.embedding, backend: 'hybrid'}, smoothWindow: 0}],
     ]
 if (values['transformers-model']) {
   const model = values['transformers-model']

@@ -13,6 +13,7 @@ import {reduceDimensions} from './stages/reduce.js'
 import {mergeTopics} from './stages/merge-topics.js'
 import {reduceOutliers} from './stages/reduce-outliers.js'
 import {smoothTopics} from './stages/smooth-topics.js'
+import {spectralClusters} from './stages/spectral-clusters.js'
 
 /** A topic of one firm. */
 export interface FirmTopic {
@@ -77,9 +78,7 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     const raw = await embedder.embed(sentences.map((sentence) => (embedsTerms(config.embedding) ? sentence.terms.join(' ') : sentence.text)))
     return mixContext(raw, groups, config.embedding.contextWindow, config.embedding.contextWeight)
   })
-  const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
-  const sizes = clusterSizes(config.hdbscan, sentences.length)
-  const clusters = await timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
+  const clusters = await clusterSentences(embeddings, config, timed)
   const clustered = renumberBySize(clusters.labels)
   const merged = mergeTopics(clustered, embeddings, config.mergeThreshold)
   const reassigned = await timed('cluster', () => reduceOutliers(sentences, merged, embeddings, config.outliers, config.keywords))
@@ -90,6 +89,19 @@ export async function modelFirm(transcript: FirmTranscript, config: PipelineConf
     descriptions.map((topic): FirmTopic => ({...topic, label: keywordLabel(topic.keywords) || `topic ${topic.topicId}`, labelSource: 'keywords'})),
   )
   return {sentences, assignments, clusterAssignments, outlierSimilarities: reassigned.similarities, probabilities: clusters.probabilities, topics, timings}
+}
+
+type Timed = <T>(stage: keyof StageTimings, work: () => T | Promise<T>) => Promise<T>
+
+/** Each sentence's cluster (−1: outlier) and its membership strength, by the configured method. */
+async function clusterSentences(embeddings: Float32Array[], config: PipelineConfig, timed: Timed): Promise<{labels: ArrayLike<number>; probabilities: Float64Array}> {
+  if (config.clustering === 'spectral') {
+    const labels = await timed('cluster', () => spectralClusters(embeddings, {...config.spectral, seed: config.umap.seed}))
+    return {labels, probabilities: new Float64Array(labels.length).fill(1)}
+  }
+  const reduced = await timed('reduce', () => reduceDimensions(embeddings, config.umap))
+  const sizes = clusterSizes(config.hdbscan, embeddings.length)
+  return timed('cluster', () => hdbscan(reduced, {...sizes, selection: config.hdbscan.selection}))
 }
 
 /**

@@ -16,6 +16,9 @@ export interface ProfileRequest {
  * Profiles that ship with ftm, usable without a config file; a profile of the same name in ftm.config.json wins.
  * `fine-topics`: the team's earlier fixed HDBSCAN sizes (leaf, 6/2, no scaling), no topic merging, smoothing or
  * outlier reassignment, for whoever wants many small topics and the outliers kept apart.
+ * `spectral-topics`: spectral clustering of hybrid (word vectors + TF-IDF/SVD) embeddings, the topic count from the
+ * eigengap, no smoothing: better than the defaults on the quality corpus and both generated shapes (BENCHMARKS.md,
+ * issue 17), every sentence in a topic.
  */
 export const builtInProfiles: Readonly<Record<string, Tree>> = {
   'fine-topics': {
@@ -23,6 +26,13 @@ export const builtInProfiles: Readonly<Record<string, Tree>> = {
       hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0, minSamplesShare: 0, selection: 'leaf'},
       outliers: {strategy: 'none'},
       mergeThreshold: 1.01,
+      smoothWindow: 0,
+    },
+  },
+  'spectral-topics': {
+    pipeline: {
+      clustering: 'spectral',
+      embedding: {backend: 'hybrid'},
       smoothWindow: 0,
     },
   },

@@ -48,6 +48,14 @@ export const pipelineSchema = z.strictObject({
     minSamplesShare: fraction.describe("min_samples as a share of the firm's sentences (0: minSamples as it is)"),
     selection: z.enum(['leaf', 'eom']),
   }),
+  clustering: z
+    .enum(['umap-hdbscan', 'spectral'])
+    .describe('how sentences become topics: UMAP then HDBSCAN, or spectral clustering of the kNN graph with the topic count from the eigengap (every sentence in a topic)'),
+  spectral: z.strictObject({
+    neighbours: z.number().int().min(2).describe('neighbours per sentence in the spectral graph'),
+    minTopics: z.number().int().min(2).describe('fewest topics the eigengap may choose'),
+    maxTopics: z.number().int().min(2).describe('most topics the eigengap may choose'),
+  }),
   outliers: z.strictObject({
     strategy: z
       .enum(['none', 'embeddings', 'c-tf-idf'])
@@ -123,6 +131,8 @@ export const defaultConfig: Config = {
     embedding: defaultEmbedding,
     umap: {nNeighbors: 15, nComponents: 10, minDist: 0.01, nEpochs: 200, seed: 42},
     hdbscan: {minClusterSize: 6, minSamples: 2, minClusterShare: 0.04, minSamplesShare: 0.013, selection: 'leaf'},
+    clustering: 'umap-hdbscan',
+    spectral: {neighbours: 8, minTopics: 4, maxTopics: 16},
     outliers: {strategy: 'c-tf-idf', threshold: 0.1},
     mergeThreshold: 0.5,
     smoothWindow: 2,

@@ -90,8 +90,24 @@ function subgraph(graph: SparseGraph, members: readonly number[], labels: Int32A
 
 /** The spectral coordinates of a connected graph (n × dim, row-major), or undefined when Lanczos does not converge. */
 export function eigenLayout(graph: SparseGraph, dim: number): Float64Array | undefined {
+  const pairs = leadingEigenpairs(graph, dim + 1)
+  if (!pairs) return undefined
+  // Drop the top eigenvector (eigenvalue 1 of D^-½ W D^-½, the trivial one) and keep the next dim.
   const {n} = graph
-  const wanted = dim + 1
+  const layout = new Float64Array(n * dim)
+  for (let index = 0; index < n; index++) {
+    for (let component = 0; component < dim; component++) layout[index * dim + component] = pairs.vectors[index * (dim + 1) + component + 1]!
+  }
+  return layout
+}
+
+/**
+ * The `wanted` largest eigenvalues of D^-½ W D^-½ (descending; 1 − each is an eigenvalue of the normalised
+ * Laplacian) and their eigenvectors (n × wanted, row-major), by Lanczos with full reorthogonalisation; undefined
+ * when the graph is too small or Lanczos does not converge.
+ */
+export function leadingEigenpairs(graph: SparseGraph, wanted: number): {values: Float64Array; vectors: Float64Array} | undefined {
+  const {n} = graph
   if (n <= wanted + 1) return undefined
   const scale = new Float64Array(n)
   for (let row = 0; row < n; row++) {
@@ -165,17 +181,16 @@ export function eigenLayout(graph: SparseGraph, dim: number): Float64Array | und
     for (let index = 0; index < n; index++) next[index] = work[index]! / norm
   }
   if (!ritz) return undefined
-  // Drop the top eigenvector (eigenvalue 1 of D^-½ W D^-½, the trivial one) and keep the next dim.
-  const layout = new Float64Array(n * dim)
-  for (let component = 0; component < dim; component++) {
+  const vectors = new Float64Array(n * wanted)
+  for (let component = 0; component < wanted; component++) {
     for (let step = 0; step < steps; step++) {
-      const weight = ritz.vectors[step * steps + component + 1]!
+      const weight = ritz.vectors[step * steps + component]!
       if (weight === 0) continue
       const vector = basis.subarray(step * n, step * n + n)
-      for (let index = 0; index < n; index++) layout[index * dim + component]! += weight * vector[index]!
+      for (let index = 0; index < n; index++) vectors[index * wanted + component]! += weight * vector[index]!
     }
   }
-  return layout
+  return {values: ritz.values.slice(0, wanted), vectors}
 }
 
 /** Fills `next` with a unit vector orthogonal to the first `steps` basis vectors (a fixed pseudo-random start). */

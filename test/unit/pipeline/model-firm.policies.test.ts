@@ -47,6 +47,30 @@ describe('determinism', () => {
   })
 })
 
+describe('spectral clustering (pipeline.clustering: spectral)', () => {
+  const spectral: PipelineConfig = {...defaultConfig.pipeline, clustering: 'spectral', smoothWindow: 0}
+
+  it('puts every sentence in a topic, skips UMAP, and gives the same bytes for the same input', async () => {
+    const embedder = new TfidfSvdEmbedder()
+    const model = await modelFirm(call, spectral, embedder)
+    expect([...model.assignments].every((topic) => topic >= 0)).toBe(true)
+    expect(model.topics.length).toBeGreaterThanOrEqual(2)
+    expect(model.timings.reduce).toBe(0)
+    expect(serialize(await modelFirm(call, spectral, embedder))).toBe(serialize(model))
+  })
+
+  it('never crashes on small inputs', async () => {
+    const embedder = new WordVectorEmbedder()
+    const pool = preprocess(call, spectral).map((sentence) => sentence.text)
+    for (const count of [1, 2, 3, 5, 8, 12, 20]) {
+      const small: FirmTranscript = {...call, components: pool.slice(0, count).map((text, componentOrder) => ({componentOrder, text, speakerType: 'Executives'}))}
+      const model = await modelFirm(small, {...spectral, minSentences: 1}, embedder)
+      expect(model.assignments).toHaveLength(count)
+      expect([...model.assignments].every((topic) => topic >= 0)).toBe(true)
+    }
+  })
+})
+
 describe('small inputs', () => {
   it('never crash: below minClusterSize everything is an outlier, above it topics respect the minimum size', async () => {
     const embedder = new WordVectorEmbedder()

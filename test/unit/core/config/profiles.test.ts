@@ -48,7 +48,7 @@ describe('configuration profiles', () => {
     }
     expect(isUserError(caught)).toBe(true)
     expect((caught as Error).message).toContain('There is no profile "gpu" (from environment variable FTM_PROFILE)')
-    expect((caught as {hint: string}).hint).toBe('Use one of: batch, small, fine-topics.')
+    expect((caught as {hint: string}).hint).toBe('Use one of: batch, small, fine-topics, spectral-topics.')
   })
 
   it('ships fine-topics: the earlier fixed HDBSCAN sizes without merging, smoothing or outlier reassignment, with or without a config file', () => {
@@ -62,6 +62,14 @@ describe('configuration profiles', () => {
     const cwd = project({profiles: {'fine-topics': {pipeline: {hdbscan: {minClusterSize: 4}}}}})
     expect(loadConfig({cwd, environment: {}, profile: 'fine-topics'}).config.pipeline.hdbscan.minClusterSize).toBe(4)
     expect(loadConfig({cwd, environment: {}, profile: 'fine-topics'}).config.pipeline.hdbscan.minClusterShare).toBe(defaultConfig.pipeline.hdbscan.minClusterShare)
+  })
+
+  it('ships spectral-topics: spectral clustering of hybrid embeddings without smoothing', () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), 'ftm-profiles-'))
+    const {config, origins} = loadConfig({cwd: bare, environment: {}, profile: 'spectral-topics'})
+    expect([config.pipeline.clustering, config.pipeline.embedding.backend, config.pipeline.smoothWindow]).toEqual(['spectral', 'hybrid', 0])
+    expect(config.pipeline.spectral).toEqual(defaultConfig.pipeline.spectral)
+    expect(origins['pipeline.clustering']).toBe('built-in profile spectral-topics')
   })
 
   it('validates profile values like any other, naming the profile as the origin', () => {
