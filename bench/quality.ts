@@ -2,10 +2,11 @@
 //   npm run bench:quality -- [--sweep] [--firms 8] [--transformers-model DIR] [--out test-output/bench-quality]
 // Without --sweep: the defaults side by side with the earlier defaults, on every data set. With --sweep: the
 // settings compared to choose the defaults (embedding backend, context, HDBSCAN selection and sizes, outliers).
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {parseArgs} from 'node:util'
+import {loadConfig} from '../src/core/config/load-config.js'
 import {defaultConfig, type PipelineConfig} from '../src/core/config/schema.js'
 import {createEmbedder} from '../src/pipeline/embedding/create-embedder.js'
 import type {Embedder} from '../src/pipeline/embedding/embedder.js'
@@ -86,8 +87,11 @@ const settings: [string, PipelineConfig][] = values.sweep
   : [
       ['earlier defaults (word vectors of the raw text, turn context 1 × 0.5, leaf 6/2 fixed, outliers kept, no merging, smoothing or background)', earlierDefaults(defaultConfig.pipeline)],
       ['defaults', defaultConfig.pipeline],
-      // The built-in profile spectral-topics (src/core/config/profiles.ts).
-      ['--profile spectral-topics (spectral clustering by eigengap, hybrid embeddings, no smoothing)', {...defaultConfig.pipeline, clustering: 'spectral', embedding: {...defaultConfig.pipeline.embedding, backend: 'hybrid'}, smoothWindow: 0}],
+      // The built-in profile as a user gets it (src/core/config/profiles.ts), resolved where no config file is.
+      [
+        '--profile spectral-topics (spectral clustering by eigengap, hybrid embeddings, no smoothing)',
+        loadConfig({cwd: mkdtempSync(path.join(os.tmpdir(), 'ftm-bench-')), environment: {}, profile: 'spectral-topics'}).config.pipeline,
+      ],
     ]
 if (values['transformers-model']) {
   const model = values['transformers-model']

@@ -4,7 +4,7 @@
 // (`pipeline.clustering: spectral`); every sentence gets a topic, there are no outliers.
 import type {SparseGraph} from '../umap/fuzzy-set.js'
 import {cosineNeighbours} from '../umap/index.js'
-import {leadingEigenpairs} from '../umap/spectral-init.js'
+import {componentLabels, leadingEigenpairs} from '../umap/spectral-init.js'
 import {seededRandom} from './random.js'
 
 export interface SpectralOptions {
@@ -47,7 +47,25 @@ export function connectivityGraph(embeddings: readonly ArrayLike<number>[], neig
       for (const key of [row * n + other, other * n + row]) weights.set(key, (weights.get(key) ?? 0) + 0.5)
     }
   }
-  linkComponents(weights, n)
+  const graph = sparseGraph(weights, n)
+  const {count, labels} = componentLabels(graph)
+  if (count === 1) return graph
+  // Chain the components with faint edges (first point of each to the first of the next), so Lanczos sees one
+  // graph whose near-1 eigenvalues count the components, and the eigengap can split them.
+  const firsts = Array.from({length: count}, (_, component) => labels.indexOf(component))
+  for (let index = 1; index < count; index++) {
+    const [left, right] = [firsts[index - 1]!, firsts[index]!]
+    weights.set(left * n + right, componentLink)
+    weights.set(right * n + left, componentLink)
+  }
+  return sparseGraph(weights, n)
+}
+
+/** Weight of the edges that chain a disconnected graph's components: small enough to keep them apart. */
+const componentLink = 1e-3
+
+/** The CSR graph of weights keyed row × n + column. */
+function sparseGraph(weights: ReadonlyMap<number, number>, n: number): SparseGraph {
   const keys = [...weights.keys()].sort((a, b) => a - b)
   const rowStart = new Int32Array(n + 1)
   const columns = new Int32Array(keys.length)
@@ -59,39 +77,6 @@ export function connectivityGraph(embeddings: readonly ArrayLike<number>[], neig
   })
   for (let row = 0; row < n; row++) rowStart[row + 1]! += rowStart[row]!
   return {n, rowStart, columns, weights: values}
-}
-
-/** Weight of the edges that chain a disconnected graph's components: small enough to keep them apart. */
-const componentLink = 1e-3
-
-/**
- * Chains the graph's connected components with faint edges (first point of each to the first of the next), so
- * Lanczos sees one graph whose near-1 eigenvalues count the components, and the eigengap can split them.
- */
-function linkComponents(weights: Map<number, number>, n: number): void {
-  const neighbours = Array.from({length: n}, () => [] as number[])
-  for (const key of weights.keys()) neighbours[Math.floor(key / n)]!.push(key % n)
-  const component = new Int32Array(n).fill(-1)
-  const firsts: number[] = []
-  for (let start = 0; start < n; start++) {
-    if (component[start] !== -1) continue
-    component[start] = firsts.length
-    const stack = [start]
-    while (stack.length > 0) {
-      for (const other of neighbours[stack.pop()!]!) {
-        if (component[other] === -1) {
-          component[other] = firsts.length
-          stack.push(other)
-        }
-      }
-    }
-    firsts.push(start)
-  }
-  for (let index = 1; index < firsts.length; index++) {
-    const [left, right] = [firsts[index - 1]!, firsts[index]!]
-    weights.set(left * n + right, componentLink)
-    weights.set(right * n + left, componentLink)
-  }
 }
 
 /**
